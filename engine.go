@@ -1,0 +1,298 @@
+package tide
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"time"
+
+	"github.com/tidego/tide/internal/queue"
+)
+
+// engine is the scheduler behind Pool and FuncPool: it decides where each
+// task goes, owns the workers, the queue and the waiting submitters, and
+// keeps the counters. T is the argument type of a FuncPool; a plain Pool uses
+// struct{} and carries its tasks as closures.
+type engine[T any] struct {
+	cfg     config
+	fn      func(T)       // runs an item that has no closure; nil for a plain Pool
+	closing chan struct{} // closed by release; stops the reaper
+	exited  chan struct{} // closed once the pool is closed and no goroutine of it is left
+
+	mu         sync.Mutex
+	capacity   int                  // guarded by mu; math.MaxInt when unlimited
+	closed     bool                 // guarded by mu
+	workers    int                  // guarded by mu; live workers, running or parked
+	running    int                  // guarded by mu; tasks handed to a worker and not finished
+	idle       workerStack[T]       // guarded by mu
+	queue      queue.Queue[item[T]] // guarded by mu
+	waiters    list.List            // guarded by mu; *waiter[T] submitters waiting for room, oldest first
+	goroutines int                  // guarded by mu; workers and reaper that have not exited
+	reaping    bool                 // guarded by mu; the reaper goroutine is running
+	drained    chan struct{}        // guarded by mu; closed when every accepted task has finished; nil when nobody waits
+	counts     counters             // guarded by mu
+}
+
+// counters are the cumulative counts reported by Stats.
+type counters struct {
+	submitted, completed, panicked, spawned, retired uint64
+}
+
+// item is one task: a closure, or an argument for engine.fn.
+type item[T any] struct {
+	f   func()
+	arg T
+}
+
+// waiter is a submitter waiting for room.
+type waiter[T any] struct {
+	it   item[T]
+	elem *list.Element // guarded by mu; nil once accepted, refused or withdrawn
+	done chan error    // buffered; receives nil once accepted, or ErrPoolClosed
+}
+
+func newEngine[T any](cfg config, fn func(T)) *engine[T] {
+	e := &engine[T]{
+		cfg:      cfg,
+		fn:       fn,
+		closing:  make(chan struct{}),
+		exited:   make(chan struct{}),
+		capacity: cfg.capacity,
+	}
+	e.mu.Lock()
+	e.refillLocked()
+	e.mu.Unlock()
+	return e
+}
+
+// submit offers it to the pool: it is accepted at once if there is room,
+// else it waits for room when mayWait (or the pool blocks by default), until
+// ctx is done or the pool is released. A nil ctx never ends the wait.
+func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return ErrPoolClosed
+	}
+	if e.waiters.Len() == 0 && e.placeLocked(it) {
+		e.counts.submitted++
+		e.mu.Unlock()
+		return nil
+	}
+	if !mayWait && e.cfg.nonblocking {
+		e.mu.Unlock()
+		return ErrPoolOverload
+	}
+	w := &waiter[T]{it: it, done: make(chan error, 1)}
+	w.elem = e.waiters.PushBack(w)
+	e.mu.Unlock()
+	return e.await(ctx, w)
+}
+
+// placeLocked finds room for it, in the order users can observe: a parked
+// worker, else a new worker while below capacity, else a place in the queue.
+// It reports false when there is no room. Caller holds e.mu.
+func (e *engine[T]) placeLocked(it item[T]) bool {
+	if w := e.idle.pop(); w != nil {
+		e.running++
+		w.tasks <- it
+		return true
+	}
+	if e.workers < e.capacity {
+		e.spawnLocked(it)
+		return true
+	}
+	if e.queue.Len() < e.cfg.queueSize {
+		e.queue.Push(it)
+		return true
+	}
+	return false
+}
+
+// await blocks until w is accepted or refused, or ctx is done.
+func (e *engine[T]) await(ctx context.Context, w *waiter[T]) error {
+	var cancel <-chan struct{}
+	if ctx != nil {
+		cancel = ctx.Done()
+	}
+	select {
+	case err := <-w.done:
+		return err
+	case <-cancel:
+	}
+	e.mu.Lock()
+	if w.elem != nil {
+		e.waiters.Remove(w.elem)
+		w.elem = nil
+		e.mu.Unlock()
+		return ctx.Err()
+	}
+	e.mu.Unlock()
+	return <-w.done // decided before the cancellation was seen
+}
+
+// admitLocked accepts waiting submitters, oldest first, while there is room.
+// Caller holds e.mu.
+func (e *engine[T]) admitLocked() {
+	for e.waiters.Len() > 0 {
+		front := e.waiters.Front()
+		w := front.Value.(*waiter[T])
+		if !e.placeLocked(w.it) {
+			return
+		}
+		e.waiters.Remove(front)
+		w.elem = nil
+		e.counts.submitted++
+		w.done <- nil
+	}
+}
+
+// refuseWaitersLocked wakes every waiting submitter with ErrPoolClosed.
+// Caller holds e.mu.
+func (e *engine[T]) refuseWaitersLocked() {
+	for e.waiters.Len() > 0 {
+		w := e.waiters.Remove(e.waiters.Front()).(*waiter[T])
+		w.elem = nil
+		w.done <- ErrPoolClosed
+	}
+}
+
+// refillLocked restores what the pool is owed after it gained room or lost a
+// worker: workers for queued tasks up to capacity, the minimum of parked
+// workers, then waiting submitters. Caller holds e.mu.
+func (e *engine[T]) refillLocked() {
+	for e.workers < e.capacity {
+		it, ok := e.queue.Pop()
+		if !ok {
+			break
+		}
+		e.spawnLocked(it)
+	}
+	if !e.closed {
+		for e.workers < e.floorLocked() {
+			e.spawnParkedLocked()
+		}
+	}
+	e.admitLocked()
+}
+
+// floorLocked is the number of workers the reaper must leave alive.
+// Caller holds e.mu.
+func (e *engine[T]) floorLocked() int { return min(e.cfg.minWorkers, e.capacity) }
+
+// finishLocked counts one task as finished. Caller holds e.mu.
+func (e *engine[T]) finishLocked(panicked bool) {
+	e.running--
+	e.counts.completed++
+	if panicked {
+		e.counts.panicked++
+	}
+	if e.drained != nil && e.counts.completed == e.counts.submitted {
+		close(e.drained)
+		e.drained = nil
+	}
+}
+
+// wait blocks until every task accepted so far has finished.
+func (e *engine[T]) wait() {
+	e.mu.Lock()
+	if e.counts.completed == e.counts.submitted {
+		e.mu.Unlock()
+		return
+	}
+	if e.drained == nil {
+		e.drained = make(chan struct{})
+	}
+	drained := e.drained
+	e.mu.Unlock()
+	<-drained
+}
+
+// tune sets the capacity to n, retiring surplus parked workers now and busy
+// ones as they finish, or starting queued work and waiting submitters.
+func (e *engine[T]) tune(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.capacity = n
+	if surplus := e.workers - n; surplus > 0 {
+		e.idle.cutBottom(min(surplus, e.idle.len()), e.retireLocked)
+	}
+	e.refillLocked()
+	e.startReaperLocked()
+}
+
+// release stops intake, refuses waiting submitters and retires the parked
+// workers; busy workers drain the queue, then exit. Safe to call repeatedly.
+func (e *engine[T]) release() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
+	e.closed = true
+	close(e.closing)
+	e.idle.cutBottom(e.idle.len(), e.retireLocked)
+	e.refuseWaitersLocked()
+	if e.goroutines == 0 {
+		close(e.exited)
+	}
+}
+
+// goroutineExitLocked records that a goroutine of the pool is about to
+// return. Caller holds e.mu.
+func (e *engine[T]) goroutineExitLocked() {
+	e.goroutines--
+	if e.closed && e.goroutines == 0 {
+		close(e.exited)
+	}
+}
+
+// submitFunc is submit for a closure; it makes *engine[T] a scheduler.
+func (e *engine[T]) submitFunc(ctx context.Context, task func(), mayWait bool) error {
+	return e.submit(ctx, item[T]{f: task}, mayWait)
+}
+
+// releaseTimeout releases the pool and waits up to d for its goroutines to
+// exit.
+func (e *engine[T]) releaseTimeout(d time.Duration) error {
+	e.release()
+	select {
+	case <-e.exited:
+		return nil
+	default:
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-e.exited:
+		return nil
+	case <-t.C:
+		return ErrTimeout
+	}
+}
+
+func (e *engine[T]) isClosed() bool {
+	select {
+	case <-e.closing:
+		return true
+	default:
+		return false
+	}
+}
+
+func (e *engine[T]) stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Stats{
+		Capacity:  capacityOrUnlimited(e.capacity),
+		Workers:   e.workers,
+		Idle:      e.idle.len(),
+		Running:   e.running,
+		Waiting:   e.queue.Len(),
+		Submitted: e.counts.submitted,
+		Completed: e.counts.completed,
+		Panicked:  e.counts.panicked,
+		Spawned:   e.counts.spawned,
+		Retired:   e.counts.retired,
+	}
+}

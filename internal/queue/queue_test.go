@@ -1,0 +1,92 @@
+package queue
+
+import (
+	"runtime"
+	"testing"
+	"weak"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestQueue(t *testing.T) {
+	t.Run("the zero value is an empty queue", func(t *testing.T) {
+		var q Queue[int]
+		_, ok := q.Pop()
+		assert.False(t, ok)
+		assert.Equal(t, 0, q.Len())
+	})
+
+	t.Run("items come out in the order they went in, across wrap-around and growth", func(t *testing.T) {
+		var q Queue[int]
+		next, want := 0, 0
+		// Interleave pushes and pops so the head moves around the ring while
+		// the buffer grows and shrinks.
+		for round := 0; round < 50; round++ {
+			for i := 0; i < round*7%40+1; i++ {
+				q.Push(next)
+				next++
+			}
+			for i := 0; i < round*5%37+1 && q.Len() > 0; i++ {
+				v, ok := q.Pop()
+				require.True(t, ok)
+				require.Equal(t, want, v)
+				want++
+			}
+			require.Equal(t, next-want, q.Len())
+		}
+		for q.Len() > 0 {
+			v, _ := q.Pop()
+			require.Equal(t, want, v)
+			want++
+		}
+		assert.Equal(t, next, want)
+	})
+
+	t.Run("the buffer shrinks after a burst", func(t *testing.T) {
+		var q Queue[int]
+		for i := 0; i < 10000; i++ {
+			q.Push(i)
+		}
+		big := len(q.buf)
+		for q.Len() > 1 {
+			q.Pop()
+		}
+		assert.Less(t, len(q.buf), big/100)
+		assert.GreaterOrEqual(t, len(q.buf), minSize)
+	})
+
+	t.Run("a popped item is no longer referenced", func(t *testing.T) {
+		var q Queue[*[64]byte]
+		p := new([64]byte)
+		wp := weak.Make(p)
+		q.Push(p)
+		q.Push(new([64]byte))
+		got, _ := q.Pop()
+		require.Same(t, p, got)
+		p, got = nil, nil
+		runtime.GC()
+		assert.Nil(t, wp.Value())
+		assert.Equal(t, 1, q.Len())
+	})
+
+	t.Run("push and pop do not allocate once warm", func(t *testing.T) {
+		var q Queue[func()]
+		for i := 0; i < minSize; i++ {
+			q.Push(nil)
+		}
+		for q.Len() > 0 {
+			q.Pop()
+		}
+		f := func() {}
+		allocs := testing.AllocsPerRun(100, func() {
+			for i := 0; i < minSize; i++ {
+				q.Push(f)
+			}
+			for q.Len() > 0 {
+				q.Pop()
+			}
+		})
+		assert.Zero(t, allocs)
+	})
+}

@@ -1,0 +1,149 @@
+package tide
+
+import (
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+)
+
+// DefaultExpiry is how long a worker may stay idle before it is retired when
+// the pool is made without WithExpiry.
+const DefaultExpiry = time.Second
+
+// Clock is the time source the pool uses for idle expiry. The real clock is
+// the default; github.com/benbjohnson/clock's Clock and *Mock satisfy it, so a
+// test can move expiry forward by hand.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+// An Option configures a pool made by New or NewFuncPool. An invalid option
+// makes the constructor return an error; no option panics.
+type Option func(*config)
+
+// config is what the options set; New validates it once, at the end.
+type config struct {
+	capacity    int // math.MaxInt when unlimited
+	expiry      time.Duration
+	queueSize   int // math.MaxInt when unbounded
+	nonblocking bool
+	minWorkers  int
+	onPanic     func(recovered any)
+	logger      *slog.Logger
+	clock       Clock
+	err         error // first invalid option
+}
+
+func defaultConfig() config {
+	return config{
+		capacity:  math.MaxInt,
+		expiry:    DefaultExpiry,
+		queueSize: math.MaxInt,
+		clock:     realClock{},
+	}
+}
+
+// fail records the first invalid option.
+func (c *config) fail(err error, value any) {
+	if c.err == nil {
+		c.err = fmt.Errorf("%w (got %v)", err, value)
+	}
+}
+
+// validate reports the first invalid option, checking the options that
+// depend on each other once all have been applied.
+func (c *config) validate() error {
+	if c.err == nil && c.minWorkers > c.capacity {
+		c.fail(ErrInvalidMinWorkers, c.minWorkers)
+	}
+	return c.err
+}
+
+// WithCapacity caps the number of live workers, and so the number of tasks
+// running at once, at n. It must be at least 1 (else ErrInvalidCapacity).
+// Without it the capacity is unlimited: the pool then only reuses goroutines.
+func WithCapacity(n int) Option {
+	return func(c *config) {
+		if n < 1 {
+			c.fail(ErrInvalidCapacity, n)
+			return
+		}
+		c.capacity = n
+	}
+}
+
+// WithExpiry sets how long a worker may stay idle before the pool retires it.
+// It must be positive (else ErrInvalidExpiry); the default is DefaultExpiry.
+func WithExpiry(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.fail(ErrInvalidExpiry, d)
+			return
+		}
+		c.expiry = d
+	}
+}
+
+// WithQueueSize bounds the number of tasks that wait for a worker once all
+// workers are busy at capacity. It must not be negative (else
+// ErrInvalidQueueSize). Zero means no queue: a submitter waits until a worker
+// is free. The default is unbounded.
+func WithQueueSize(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.fail(ErrInvalidQueueSize, n)
+			return
+		}
+		c.queueSize = n
+	}
+}
+
+// WithNonblocking makes Submit and SubmitContext return ErrPoolOverload at
+// once, instead of waiting, when the pool has no room. Go still waits.
+func WithNonblocking() Option {
+	return func(c *config) { c.nonblocking = true }
+}
+
+// WithMinWorkers starts n workers in New and never retires them for being
+// idle. n must be between 0 and the capacity (else ErrInvalidMinWorkers).
+func WithMinWorkers(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.fail(ErrInvalidMinWorkers, n)
+			return
+		}
+		c.minWorkers = n
+	}
+}
+
+// WithPanicHandler sets the function called, on the worker, with the value a
+// task panicked with. It runs before the task counts as completed, so Wait
+// returns after it. The worker survives the panic. A handler that itself
+// panics is recovered and logged.
+func WithPanicHandler(h func(recovered any)) Option {
+	return func(c *config) { c.onPanic = h }
+}
+
+// WithLogger sets where panics are reported, with their stack, when there is
+// no panic handler. The default is slog.Default() at the time of the panic.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithClock sets the time source for idle expiry. The default is the real
+// clock. It affects expiry only: ReleaseTimeout always waits in real time.
+func WithClock(c Clock) Option {
+	return func(cfg *config) {
+		if c != nil {
+			cfg.clock = c
+		}
+	}
+}
+
+// realClock is the default Clock.
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

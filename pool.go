@@ -1,0 +1,173 @@
+package tide
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Pool runs tasks on a set of reusable worker goroutines. It starts workers
+// as load needs them, up to its capacity; beyond that, tasks wait in a queue
+// and, once the queue is full, submitters wait for room. Workers idle longer
+// than the expiry are retired, so a pool left idle holds no goroutine beyond
+// its minimum.
+//
+// A Pool must be made with New (or NewFuncPool) and is safe for concurrent
+// use. Every task for which Submit returns nil runs exactly once, even
+// through Tune, panics and Release. Submitting a task happens before the task
+// runs; a task finishing happens before the Wait that it lets return.
+type Pool struct {
+	s scheduler
+}
+
+// scheduler is what a Pool needs of its engine, whatever the engine's
+// argument type.
+type scheduler interface {
+	submitFunc(ctx context.Context, task func(), mayWait bool) error
+	wait()
+	tune(n int)
+	release()
+	releaseTimeout(d time.Duration) error
+	isClosed() bool
+	stats() Stats
+}
+
+// Stats is a snapshot of a pool's gauges and counters. At a quiescent point
+// (no submitter and no task in flight changing them) Submitted equals
+// Completed + Running + Waiting, and Workers equals Spawned - Retired.
+type Stats struct {
+	Capacity  int    // -1 when unlimited
+	Workers   int    // live worker goroutines (running + idle)
+	Idle      int    // workers parked, waiting for a task
+	Running   int    // tasks executing now
+	Waiting   int    // tasks queued, not yet started
+	Submitted uint64 // tasks accepted
+	Completed uint64 // tasks finished, panicked ones included
+	Panicked  uint64 // tasks that panicked
+	Spawned   uint64 // worker goroutines started
+	Retired   uint64 // worker goroutines that exited (expired, shrunk or released)
+}
+
+// New returns a pool configured by opts. With no options the capacity is
+// unlimited, the queue unbounded and the expiry DefaultExpiry. An invalid
+// option makes New return a nil pool and an error matching the option's
+// ErrInvalid… value. New starts no goroutine unless WithMinWorkers asks.
+func New(opts ...Option) (*Pool, error) {
+	cfg, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Pool{s: newEngine[struct{}](cfg, nil)}, nil
+}
+
+// buildConfig applies opts to the defaults and validates the result.
+func buildConfig(opts []Option) (config, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	return cfg, cfg.validate()
+}
+
+// Submit hands task to the pool. A nil error means the task was accepted and
+// will run exactly once. When the pool has no room, Submit waits for room,
+// or returns ErrPoolOverload at once on a pool made WithNonblocking. It
+// returns ErrPoolClosed after Release (also to a submitter that was waiting
+// when Release came) and ErrNilTask for a nil task.
+func (p *Pool) Submit(task func()) error {
+	if task == nil {
+		return ErrNilTask
+	}
+	return p.s.submitFunc(nil, task, false)
+}
+
+// SubmitContext is Submit that gives up waiting for room when ctx is done,
+// returning ctx.Err(). A ctx already done when SubmitContext is called makes
+// it return ctx.Err() without submitting. A nil ctx never ends the wait.
+func (p *Pool) SubmitContext(ctx context.Context, task func()) error {
+	if task == nil {
+		return ErrNilTask
+	}
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return p.s.submitFunc(ctx, task, false)
+}
+
+// Go runs task on the pool, as a drop-in for the statement `go task()`: it
+// waits for room even on a pool made WithNonblocking. After Release it
+// panics with an error matching ErrPoolClosed. A nil task does not panic in
+// the caller: like `go task()` it fails when it runs, panicking on the worker
+// with an error matching ErrNilTask, which reaches the panic handler or the
+// logger as any task panic does.
+func (p *Pool) Go(task func()) {
+	if task == nil {
+		task = nilTask
+	}
+	if err := p.s.submitFunc(nil, task, true); err != nil {
+		panic(fmt.Errorf("tide: Go: %w", err))
+	}
+}
+
+func nilTask() { panic(fmt.Errorf("tide: Go: %w", ErrNilTask)) }
+
+// Wait blocks until every task accepted so far has finished, including
+// tasks that panicked. Tasks accepted while Wait blocks may extend the wait.
+// A task must not call Wait on its own pool: it would wait for itself.
+func (p *Pool) Wait() { p.s.wait() }
+
+// Tune changes the capacity to n, which must be at least 1 (else
+// ErrInvalidCapacity). Growing starts queued tasks and admits waiting
+// submitters at once; shrinking retires surplus idle workers at once and
+// busy ones as they finish their task, so live workers fall to n.
+func (p *Pool) Tune(n int) error {
+	if n < 1 {
+		return fmt.Errorf("%w (got %d)", ErrInvalidCapacity, n)
+	}
+	p.s.tune(n)
+	return nil
+}
+
+// Release stops the pool taking tasks: later submissions get ErrPoolClosed,
+// and so do submitters waiting for room. Every task already accepted, queued
+// ones included, still runs; workers exit once the queue is empty. Release
+// does not wait for that (see ReleaseTimeout and Wait). It is safe to call
+// more than once and from several goroutines.
+func (p *Pool) Release() { p.s.release() }
+
+// ReleaseTimeout calls Release, then waits until every goroutine of the pool
+// (workers and reaper) has exited, which happens after the accepted tasks
+// have run. It returns ErrTimeout if d passes first; d is measured on the
+// real clock, whatever WithClock set.
+func (p *Pool) ReleaseTimeout(d time.Duration) error { return p.s.releaseTimeout(d) }
+
+// IsClosed reports whether Release has been called.
+func (p *Pool) IsClosed() bool { return p.s.isClosed() }
+
+// Cap returns the capacity, or -1 when it is unlimited.
+func (p *Pool) Cap() int { return p.s.stats().Capacity }
+
+// Running returns the number of tasks executing now.
+func (p *Pool) Running() int { return p.s.stats().Running }
+
+// Idle returns the number of workers parked, waiting for a task.
+func (p *Pool) Idle() int { return p.s.stats().Idle }
+
+// Waiting returns the number of tasks queued, not yet started.
+func (p *Pool) Waiting() int { return p.s.stats().Waiting }
+
+// Stats returns a consistent snapshot of the pool's gauges and counters.
+func (p *Pool) Stats() Stats { return p.s.stats() }
+
+// capacityOrUnlimited reports n, or -1 for the unlimited capacity.
+func capacityOrUnlimited(n int) int {
+	if n == math.MaxInt {
+		return -1
+	}
+	return n
+}

@@ -1,0 +1,161 @@
+package tide
+
+import (
+	"log/slog"
+	"runtime/debug"
+	"time"
+)
+
+// worker is one goroutine of the pool. Between tasks it parks on its tasks
+// channel, from the idle stack.
+type worker[T any] struct {
+	e         *engine[T]
+	tasks     chan item[T] // buffered; a task handed over, or closed to retire the worker
+	idleSince time.Time    // guarded by e.mu; when the worker last parked
+}
+
+// spawnLocked starts a worker with it as its first task. Caller holds e.mu.
+func (e *engine[T]) spawnLocked(it item[T]) {
+	w := e.newWorkerLocked()
+	e.running++
+	go w.loop(it, false)
+}
+
+// spawnParkedLocked starts a worker that parks until handed a task.
+// Caller holds e.mu.
+func (e *engine[T]) spawnParkedLocked() {
+	w := e.newWorkerLocked()
+	w.idleSince = e.cfg.clock.Now()
+	e.idle.push(w)
+	go w.loop(item[T]{}, true)
+}
+
+func (e *engine[T]) newWorkerLocked() *worker[T] {
+	e.workers++
+	e.goroutines++
+	e.counts.spawned++
+	return &worker[T]{e: e, tasks: make(chan item[T], 1)}
+}
+
+// retireLocked tells a parked worker, already off the idle stack, to exit.
+// Caller holds e.mu.
+func (e *engine[T]) retireLocked(w *worker[T]) {
+	close(w.tasks)
+	e.workers--
+	e.counts.retired++
+}
+
+// loop runs tasks until the worker is retired: it, unless parked, then each
+// task next hands it.
+func (w *worker[T]) loop(it item[T], parked bool) {
+	e := w.e
+	ok, clean := true, false
+	defer func() { e.exit(clean) }()
+	if parked {
+		it, ok = <-w.tasks
+	}
+	for ok {
+		panicked := e.execute(it)
+		it, ok = e.next(w, panicked)
+	}
+	clean = true
+}
+
+// next counts the finished task and finds the worker's next one: from the
+// queue without parking if one waits, else by parking on the idle stack until
+// handed a task. ok is false when the worker must exit.
+func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
+	e.mu.Lock()
+	e.finishLocked(panicked)
+	if e.workers <= e.capacity {
+		if it, ok = e.queue.Pop(); ok {
+			e.running++
+			e.admitLocked() // the queue has room for a waiting submitter
+			e.mu.Unlock()
+			return it, true
+		}
+		if !e.closed {
+			w.idleSince = e.cfg.clock.Now()
+			e.idle.push(w)
+			e.admitLocked() // a waiting submitter may hand this worker its task
+			e.startReaperLocked()
+			e.mu.Unlock()
+			it, ok = <-w.tasks
+			return it, ok
+		}
+	}
+	// Surplus after Tune shrank the pool, or released with nothing queued.
+	e.workers--
+	e.counts.retired++
+	e.mu.Unlock()
+	return it, false
+}
+
+// exit runs as the worker's goroutine ends. clean is false when a task
+// called runtime.Goexit: the task then counts as finished, the worker as
+// retired, and a replacement takes over the queue.
+func (e *engine[T]) exit(clean bool) {
+	e.mu.Lock()
+	if !clean {
+		e.finishLocked(false)
+		e.workers--
+		e.counts.retired++
+		e.refillLocked()
+	}
+	e.goroutineExitLocked()
+	e.mu.Unlock()
+}
+
+// execute runs one task and reports whether it panicked; a panic goes to the
+// panic handler or the logger instead of unwinding the worker. If the task
+// calls runtime.Goexit, execute does not return.
+func (e *engine[T]) execute(it item[T]) (panicked bool) {
+	r, stack, panicked := e.call(it)
+	if panicked {
+		e.reportPanic(r, stack)
+	}
+	return panicked
+}
+
+// call runs the task, recovering a panic with its stack.
+func (e *engine[T]) call(it item[T]) (r any, stack []byte, panicked bool) {
+	defer func() {
+		if panicked {
+			r = recover()
+			if e.cfg.onPanic == nil {
+				stack = debug.Stack()
+			}
+		}
+	}()
+	panicked = true
+	if it.f != nil {
+		it.f()
+	} else {
+		e.fn(it.arg)
+	}
+	panicked = false
+	return nil, nil, false
+}
+
+// reportPanic hands a task's panic to the panic handler, or logs it with its
+// stack. A panic in the handler is recovered and logged.
+func (e *engine[T]) reportPanic(r any, stack []byte) {
+	defer func() {
+		if r2 := recover(); r2 != nil {
+			e.logger().Error("tide: panic handler panicked",
+				"panic", r2, "task_panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	if h := e.cfg.onPanic; h != nil {
+		h(r)
+		return
+	}
+	e.logger().Error("tide: task panicked", "panic", r, "stack", string(stack))
+}
+
+func (e *engine[T]) logger() *slog.Logger {
+	if e.cfg.logger != nil {
+		return e.cfg.logger
+	}
+	return slog.Default()
+}
