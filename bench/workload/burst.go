@@ -1,0 +1,38 @@
+package workload
+
+import (
+	"time"
+
+	"github.com/tidego/tide/bench/contender"
+)
+
+// BurstResult is the reclamation curve of one burst: what the contender
+// still held (beyond the process's baseline) at each moment after its
+// burst of tasks had finished.
+type BurstResult struct {
+	At      []time.Duration
+	Samples []Sample
+	Burst   time.Duration // how long the burst itself took
+}
+
+// Burst starts c at capacity, runs tasks tasks that each sleep for d, waits
+// for them, then leaves c idle and samples the process at each offset in at
+// (counted from the end of the burst), and finally closes c.
+func Burst(c contender.Contender, capacity, tasks int, d time.Duration, at []time.Duration) BurstResult {
+	base := Read()
+	r := c.Start(capacity)
+	defer r.Close()
+	start := time.Now()
+	sleep := func() { time.Sleep(d) }
+	for range tasks {
+		r.Submit(sleep)
+	}
+	r.Wait()
+	idle := time.Now()
+	res := BurstResult{At: at, Burst: idle.Sub(start)}
+	for _, offset := range at {
+		time.Sleep(time.Until(idle.Add(offset)))
+		res.Samples = append(res.Samples, Read().Minus(base))
+	}
+	return res
+}

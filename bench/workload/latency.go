@@ -1,0 +1,67 @@
+package workload
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/tidego/tide/bench/contender"
+)
+
+// pace is how long the latency workload's submitter sleeps between batches;
+// each batch catches up with the offered rate.
+const pace = 100 * time.Microsecond
+
+// LatencyResult is the submit-to-start latency of one run: the time from
+// just before Submit to the first line of the task, at quantiles.
+type LatencyResult struct {
+	P50, P99, P999, Max time.Duration
+	// Rate is the rate the submitter actually achieved, in tasks per second;
+	// below the offered rate when Submit blocked.
+	Rate float64
+}
+
+// Latency starts c at capacity and offers it tasks tasks at a steady rate
+// (tasks per second); each task records its start latency, then runs work.
+func Latency(c contender.Contender, capacity, tasks int, rate float64, work func()) LatencyResult {
+	r := c.Start(capacity)
+	defer r.Close()
+	lat := make([]time.Duration, tasks)
+	start := time.Now()
+	for sent := 0; sent < tasks; time.Sleep(pace) {
+		due := min(tasks, int(time.Since(start).Seconds()*rate)+1)
+		for ; sent < due; sent++ {
+			slot := &lat[sent]
+			submitted := time.Now()
+			r.Submit(func() {
+				*slot = time.Since(submitted)
+				work()
+			})
+		}
+	}
+	offered := time.Since(start)
+	r.Wait()
+	return summarize(lat, float64(tasks)/offered.Seconds())
+}
+
+// summarize sorts lat and reads its quantiles.
+func summarize(lat []time.Duration, rate float64) LatencyResult {
+	slices.Sort(lat)
+	return LatencyResult{
+		P50:  Quantile(lat, 0.50),
+		P99:  Quantile(lat, 0.99),
+		P999: Quantile(lat, 0.999),
+		Max:  Quantile(lat, 1),
+		Rate: rate,
+	}
+}
+
+// Quantile returns the q-quantile (0 < q <= 1) of sorted by nearest rank,
+// or zero when sorted is empty.
+func Quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(float64(len(sorted)) * q))
+	return sorted[min(len(sorted), max(1, rank))-1]
+}

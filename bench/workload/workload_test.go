@@ -1,0 +1,112 @@
+package workload_test
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide/bench/contender"
+	"github.com/tidego/tide/bench/workload"
+)
+
+// some returns a few contenders of different kinds for the workload tests;
+// every adapter is checked on its own in package contender.
+func some(t *testing.T) []contender.Contender {
+	var cs []contender.Contender
+	for _, name := range []string{contender.Baseline, "tide", "ants", "conc"} {
+		c, ok := contender.Find(name)
+		require.True(t, ok, name)
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+func TestTinyRunsEveryTaskBeforeReturning(t *testing.T) {
+	for _, c := range some(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			var n atomic.Int64
+			r := c.Start(4)
+			defer r.Close()
+			workload.Tiny(r, 1000, func() { n.Add(1) })
+			assert.EqualValues(t, 1000, n.Load())
+		})
+	}
+}
+
+func TestParallelSharesTasksAmongSubmitters(t *testing.T) {
+	for _, c := range some(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			r := c.Start(16)
+			defer r.Close()
+			workload.Parallel(r, 1003, 4) // not a multiple of 4 on purpose
+			cost := workload.MeasureParallel(c, 16, 1003, 4)
+			assert.Positive(t, cost.NsPerTask)
+		})
+	}
+}
+
+func TestMeasureTinyReportsPerTaskCosts(t *testing.T) {
+	task := workload.CPUTask(workload.Calibrate(workload.TinyWork))
+	cost := workload.MeasureTiny(some(t)[1], 4, 2000, task)
+	assert.Positive(t, cost.NsPerTask)
+	assert.GreaterOrEqual(t, cost.AllocsPerTask, 0.0)
+}
+
+func TestCalibrateFindsAPositiveRoundCount(t *testing.T) {
+	rounds := workload.Calibrate(workload.TinyWork)
+	assert.Positive(t, rounds)
+	assert.Positive(t, workload.TaskCost(workload.CPUTask(rounds), 100))
+}
+
+func TestSleepyWaitsForItsSleepers(t *testing.T) {
+	res := workload.Sleepy(some(t)[1], 20, 200, time.Millisecond)
+	assert.GreaterOrEqual(t, res.Wall, 10*time.Millisecond, "200 sleeps of 1ms, 20 at a time")
+}
+
+func TestBurstSamplesAtEveryOffset(t *testing.T) {
+	at := []time.Duration{0, 5 * time.Millisecond, 20 * time.Millisecond}
+	res := workload.Burst(some(t)[1], 50, 500, 100*time.Microsecond, at)
+	assert.Equal(t, at, res.At)
+	assert.Len(t, res.Samples, len(at))
+}
+
+func TestLatencyQuantilesAreOrdered(t *testing.T) {
+	res := workload.Latency(some(t)[1], 100, 2000, 100_000, func() {})
+	assert.LessOrEqual(t, res.P50, res.P99)
+	assert.LessOrEqual(t, res.P99, res.P999)
+	assert.LessOrEqual(t, res.P999, res.Max)
+	assert.Positive(t, res.Rate)
+}
+
+func TestQuantileUsesNearestRank(t *testing.T) {
+	sorted := make([]time.Duration, 1000)
+	for i := range sorted {
+		sorted[i] = time.Duration(i + 1)
+	}
+	assert.Equal(t, time.Duration(500), workload.Quantile(sorted, 0.5))
+	assert.Equal(t, time.Duration(990), workload.Quantile(sorted, 0.99))
+	assert.Equal(t, time.Duration(999), workload.Quantile(sorted, 0.999))
+	assert.Equal(t, time.Duration(1000), workload.Quantile(sorted, 1))
+	assert.Zero(t, workload.Quantile(nil, 0.5))
+}
+
+func TestScaleKeepsTheShape(t *testing.T) {
+	full := workload.Full()
+	s := full.Scale(0.01)
+	assert.Equal(t, 1000, s.TinyTasks)
+	assert.Equal(t, full.TinyCaps, s.TinyCaps)
+	assert.Equal(t, full.SleepyTasks/full.SleepyCap, s.SleepyTasks/s.SleepyCap)
+	assert.Equal(t, 100*time.Millisecond, s.BurstAt[len(s.BurstAt)-1])
+	assert.Equal(t, full.BurstAt, full.Scale(2).BurstAt, "scaling up keeps real sampling times")
+}
+
+func TestSampleMinusNeverGoesNegative(t *testing.T) {
+	a := workload.Sample{Goroutines: 3, StackBytes: 10}
+	b := workload.Sample{Goroutines: 5, StackBytes: 20}
+	assert.Equal(t, workload.Sample{}, a.Minus(b))
+	assert.Equal(t, workload.Sample{Goroutines: 2, StackBytes: 10}, b.Minus(a))
+	assert.Positive(t, workload.Read().Goroutines)
+}
