@@ -116,4 +116,3 @@ func BenchmarkLatency(b *testing.B) {
 		b.ReportMetric(float64(res.P999.Nanoseconds()), "p99.9-ns")
 	})
 }
-
