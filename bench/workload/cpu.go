@@ -38,9 +38,10 @@ func CPUTask(rounds int) func() {
 // calibrationRounds is the length of one timed Spin during calibration.
 const calibrationRounds = 1 << 16
 
-// Calibrate returns the number of Spin rounds that take about d on this
-// machine: the fastest of several timed spins, so that a busy machine slows
-// the estimate as little as possible.
+// Calibrate returns the number of Spin rounds for which a task made by
+// CPUTask costs about d on this machine. It estimates the cost of one round
+// from long spins, then corrects the count twice against TaskCost, so that
+// the task's call overhead is counted too.
 func Calibrate(d time.Duration) int {
 	best := time.Duration(1<<63 - 1)
 	for range 20 {
@@ -48,16 +49,26 @@ func Calibrate(d time.Duration) int {
 		Spin(calibrationRounds)
 		best = min(best, time.Since(start))
 	}
-	perRound := float64(best) / calibrationRounds
-	return max(1, int(float64(d)/perRound+0.5))
+	rounds := max(1, int(float64(d)*calibrationRounds/float64(best)+0.5))
+	for range 2 {
+		cost := TaskCost(CPUTask(rounds), 20_000)
+		rounds = max(1, int(float64(rounds)*float64(d)/float64(cost)+0.5))
+	}
+	return rounds
 }
 
-// TaskCost times task run serially n times and returns the mean cost of one
-// run, to state what the calibrated task really costs.
+// TaskCost returns what one run of task costs when run serially: the mean
+// over the fastest of ten batches of n/10 runs, so that other work on the
+// machine inflates it as little as possible.
 func TaskCost(task func(), n int) time.Duration {
-	start := time.Now()
-	for range n {
-		task()
+	batch := max(1, n/10)
+	best := time.Duration(1<<63 - 1)
+	for range 10 {
+		start := time.Now()
+		for range batch {
+			task()
+		}
+		best = min(best, time.Since(start))
 	}
-	return time.Since(start) / time.Duration(n)
+	return best / time.Duration(batch)
 }

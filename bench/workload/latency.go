@@ -8,8 +8,8 @@ import (
 	"github.com/tidego/tide/bench/contender"
 )
 
-// pace is how long the latency workload's submitter sleeps between batches;
-// each batch catches up with the offered rate.
+// pace is how long the latency workload's submitter sleeps when it is ahead
+// of the offered rate; each batch then catches up with the rate.
 const pace = 100 * time.Microsecond
 
 // LatencyResult is the submit-to-start latency of one run: the time from
@@ -28,8 +28,12 @@ func Latency(c contender.Contender, capacity, tasks int, rate float64, work func
 	defer r.Close()
 	lat := make([]time.Duration, tasks)
 	start := time.Now()
-	for sent := 0; sent < tasks; time.Sleep(pace) {
+	for sent := 0; sent < tasks; {
 		due := min(tasks, int(time.Since(start).Seconds()*rate)+1)
+		if sent == due {
+			time.Sleep(pace)
+			continue
+		}
 		for ; sent < due; sent++ {
 			slot := &lat[sent]
 			submitted := time.Now()

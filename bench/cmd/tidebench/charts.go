@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/tidego/tide/bench/report"
+	"github.com/tidego/tide/bench/workload"
+)
+
+// chart is an SVG to write, under a file name.
+type chart struct {
+	file string
+	draw interface{ WriteSVG(w writer) error }
+}
+
+// names are the contenders' names, in table order.
+func names(cfg config) []string {
+	var ns []string
+	for _, c := range cfg.contenders {
+		ns = append(ns, c.Name)
+	}
+	return ns
+}
+
+// charts returns the charts of the workloads that ran.
+func charts(cfg config, res *results) []chart {
+	var out []chart
+	for _, w := range cfg.workloads {
+		switch w {
+		case wTiny:
+			out = append(out, chart{"tiny.svg", tinyChart(cfg, res)})
+		case wSleepy:
+			out = append(out, chart{"sleepy-rss.svg", sleepyChart(cfg, res)})
+		case wBurst:
+			out = append(out, chart{"burst.svg", burstChart(cfg, res)})
+		case wLatency:
+			out = append(out, chart{"latency.svg", latencyChart(cfg, res)})
+		}
+	}
+	return out
+}
+
+// tinyChart: ns/task by contender, a bar per capacity.
+func tinyChart(cfg config, res *results) report.Bars {
+	c := report.Bars{Title: fmt.Sprintf("tiny: ns per ~%v task (median)", workload.TinyWork), YLabel: "ns/task", Categories: names(cfg)}
+	for _, capacity := range cfg.sizes.TinyCaps {
+		s := report.Series{Name: fmt.Sprintf("cap=%d", capacity)}
+		for _, n := range c.Categories {
+			s.Values = append(s.Values, summarize(res.Tiny[key(n, capacity)], func(c workload.Cost) float64 { return c.NsPerTask }).Median)
+		}
+		c.Series = append(c.Series, s)
+	}
+	return c
+}
+
+// sleepyChart: peak RSS by contender.
+func sleepyChart(cfg config, res *results) report.Bars {
+	s := cfg.sizes
+	c := report.Bars{
+		Title:  fmt.Sprintf("sleepy: peak RSS, %s × Sleep(%v) at cap %s (median)", count(s.SleepyTasks), s.SleepyFor, count(s.SleepyCap)),
+		YLabel: "MiB", Categories: names(cfg),
+	}
+	series := report.Series{Name: "peak RSS"}
+	for _, n := range c.Categories {
+		series.Values = append(series.Values, summarize(res.Sleepy[key(n, s.SleepyCap)], func(r sleepyRun) float64 { return mib(float64(r.PeakRSS)) }).Median)
+	}
+	c.Series = []report.Series{series}
+	return c
+}
+
+// burstChart: the reclamation curve, goroutines over time per contender.
+func burstChart(cfg config, res *results) report.Lines {
+	s := cfg.sizes
+	c := report.Lines{
+		Title:  fmt.Sprintf("burst then idle: live goroutines after %s × Sleep(%v) at cap %s", count(s.BurstTasks), s.BurstFor, count(s.BurstCap)),
+		XLabel: "seconds since the burst ended", YLabel: "goroutines",
+	}
+	for _, at := range s.BurstAt {
+		c.X = append(c.X, at.Seconds())
+	}
+	for _, n := range names(cfg) {
+		series := report.Series{Name: n}
+		for i := range s.BurstAt {
+			series.Values = append(series.Values, burstAt(res.Burst[key(n, s.BurstCap)], i, func(x workload.Sample) float64 { return float64(x.Goroutines) }))
+		}
+		c.Series = append(c.Series, series)
+	}
+	return c
+}
+
+// latencyChart: p50 and p99 submit-to-start latency by contender.
+func latencyChart(cfg config, res *results) report.Bars {
+	s := cfg.sizes
+	c := report.Bars{
+		Title:  fmt.Sprintf("latency: submit-to-start at %s tasks/s, cap %s (median)", count(int(s.LatencyRate)), count(s.LatencyCap)),
+		YLabel: "µs", Categories: names(cfg),
+	}
+	quantiles := []struct {
+		name string
+		f    func(workload.LatencyResult) float64
+	}{
+		{"p50", func(r workload.LatencyResult) float64 { return float64(r.P50.Nanoseconds()) / 1e3 }},
+		{"p99", func(r workload.LatencyResult) float64 { return float64(r.P99.Nanoseconds()) / 1e3 }},
+	}
+	for _, q := range quantiles {
+		series := report.Series{Name: q.name}
+		for _, n := range c.Categories {
+			series.Values = append(series.Values, summarize(res.Latency[key(n, s.LatencyCap)], q.f).Median)
+		}
+		c.Series = append(c.Series, series)
+	}
+	return c
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+
+	"github.com/tidego/tide/bench/contender"
+	"github.com/tidego/tide/bench/workload"
+)
+
+// childEnv, when set, makes the binary a child: it runs the one job its
+// value describes and prints the result as JSON instead of being the command.
+const childEnv = "TIDEBENCH_CHILD"
+
+// childSpec is what a child is told to run.
+type childSpec struct {
+	Job   job
+	Sizes workload.Sizes
+}
+
+// inChild runs j in a fresh copy of this binary, decodes its result into
+// out and stores the child's peak RSS in bytes into rss.
+func inChild(j job, s workload.Sizes, out any, rss *uint64) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	spec, err := json.Marshal(childSpec{Job: j, Sizes: s})
+	if err != nil {
+		return err
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), childEnv+"="+string(spec))
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("child process: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	*rss = peakRSS(cmd.ProcessState)
+	return json.Unmarshal(stdout.Bytes(), out)
+}
+
+// childMain is the whole life of a child: run the job in spec, print its
+// result. It returns the process's exit code.
+func childMain(spec string, stdout, stderr io.Writer) int {
+	var cs childSpec
+	if err := json.Unmarshal([]byte(spec), &cs); err != nil {
+		fmt.Fprintln(stderr, "tidebench child:", err)
+		return 2
+	}
+	result, err := runInChild(cs)
+	if err == nil {
+		err = json.NewEncoder(stdout).Encode(result)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tidebench child:", err)
+		return 1
+	}
+	return 0
+}
+
+// runInChild measures the memory-sensitive workloads.
+func runInChild(cs childSpec) (any, error) {
+	c, ok := contender.Find(cs.Job.Contender)
+	if !ok {
+		return nil, fmt.Errorf("unknown contender %q", cs.Job.Contender)
+	}
+	s := cs.Sizes
+	switch cs.Job.Workload {
+	case wSleepy:
+		return workload.Sleepy(c, cs.Job.Cap, s.SleepyTasks, s.SleepyFor), nil
+	case wBurst:
+		return workload.Burst(c, cs.Job.Cap, s.BurstTasks, s.BurstFor, s.BurstAt), nil
+	}
+	return nil, fmt.Errorf("workload %q does not run in a child", cs.Job.Workload)
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide/bench/contender"
+)
+
+// TestMain lets the test binary serve as the command's child process, as
+// the tidebench binary does: execute re-runs os.Executable.
+func TestMain(m *testing.M) {
+	if spec, ok := os.LookupEnv(childEnv); ok {
+		os.Exit(childMain(spec, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-size", "0.01", "-out", dir}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+
+	out := stdout.String()
+	for _, title := range []string{"### tiny:", "### parallel submitters:", "### sleepy:", "### burst then idle:", "### latency:"} {
+		assert.Contains(t, out, title)
+	}
+	assert.Contains(t, out, "- CPU: ")
+	assert.Contains(t, out, "- Go: go1.")
+	assert.Contains(t, out, "-size 0.01")
+	assert.Empty(t, stderr.String(), "no progress bar when stdout is not a terminal")
+
+	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md"} {
+		assertTablesWellFormed(t, readFile(t, dir, md))
+	}
+	for _, svg := range []string{"tiny.svg", "sleepy-rss.svg", "burst.svg", "latency.svg"} {
+		assertSVG(t, readFile(t, dir, svg))
+	}
+	var res results
+	require.NoError(t, json.Unmarshal([]byte(readFile(t, dir, "results.json")), &res))
+	assert.Len(t, res.Tiny, 2*len(contender.All()), "a key per contender and capacity")
+	for k, runs := range res.Sleepy {
+		assert.Len(t, runs, 3, k)
+		assert.Positive(t, runs[0].PeakRSS, k)
+	}
+}
+
+func readFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// assertTablesWellFormed checks that every pipe table in md has a header,
+// an alignment row, and rows of the header's width.
+func assertTablesWellFormed(t *testing.T, md string) {
+	t.Helper()
+	var table []string
+	check := func() {
+		if len(table) == 0 {
+			return
+		}
+		require.GreaterOrEqual(t, len(table), 3, "header, alignment row and at least one row")
+		assert.Regexp(t, `^\| --- \|( ---: \|)*$`, table[1])
+		width := strings.Count(table[0], "|")
+		for _, l := range table {
+			assert.Equal(t, width, strings.Count(strings.ReplaceAll(l, `\|`, ""), "|"), l)
+		}
+		table = nil
+	}
+	tables := 0
+	for _, l := range strings.Split(md, "\n") {
+		if strings.HasPrefix(l, "|") {
+			if len(table) == 0 {
+				tables++
+			}
+			table = append(table, l)
+			continue
+		}
+		check()
+	}
+	check()
+	assert.Positive(t, tables)
+}
+
+// assertSVG parses doc as XML to its end and checks that its root is <svg>.
+func assertSVG(t *testing.T, doc string) {
+	t.Helper()
+	dec := xml.NewDecoder(strings.NewReader(doc))
+	root := ""
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		if start, ok := tok.(xml.StartElement); ok && root == "" {
+			root = start.Name.Local
+		}
+	}
+	assert.Equal(t, "svg", root)
+}
