@@ -3,7 +3,9 @@ package tide
 import (
 	"container/list"
 	"context"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidego/tide/internal/queue"
@@ -18,19 +20,19 @@ type engine[T any] struct {
 	fn      func(T)       // runs an item that has no closure; nil for a plain Pool
 	closing chan struct{} // closed by release; stops the reaper
 	exited  chan struct{} // closed once the pool is closed and no goroutine of it is left
+	live    atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
 
-	mu         sync.Mutex
-	capacity   int                  // guarded by mu; math.MaxInt when unlimited
-	closed     bool                 // guarded by mu
-	workers    int                  // guarded by mu; live workers, running or parked
-	running    int                  // guarded by mu; tasks handed to a worker and not finished
-	idle       workerStack[T]       // guarded by mu
-	queue      queue.Queue[item[T]] // guarded by mu
-	waiters    list.List            // guarded by mu; *waiter[T] submitters waiting for room, oldest first
-	goroutines int                  // guarded by mu; workers and reaper that have not exited
-	reaping    bool                 // guarded by mu; the reaper goroutine is running
-	drained    chan struct{}        // guarded by mu; closed when every accepted task has finished; nil when nobody waits
-	counts     counters             // guarded by mu
+	mu       sync.Mutex
+	capacity int                  // guarded by mu; math.MaxInt when unlimited
+	closed   bool                 // guarded by mu
+	workers  int                  // guarded by mu; live workers, running or parked
+	running  int                  // guarded by mu; tasks handed to a worker and not finished
+	idle     workerStack[T]       // guarded by mu
+	queue    queue.Queue[item[T]] // guarded by mu
+	waiters  list.List            // guarded by mu; *waiter[T] submitters waiting for room, oldest first
+	reaping  bool                 // guarded by mu; the reaper goroutine is running
+	drained  chan struct{}        // guarded by mu; closed when every accepted task has finished; nil when nobody waits
+	counts   counters             // guarded by mu
 }
 
 // counters are the cumulative counts reported by Stats.
@@ -225,24 +227,32 @@ func (e *engine[T]) tune(n int) {
 // workers; busy workers drain the queue, then exit. Safe to call repeatedly.
 func (e *engine[T]) release() {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed {
+		e.mu.Unlock()
 		return
 	}
 	e.closed = true
 	close(e.closing)
 	e.idle.cutBottom(e.idle.len(), e.retireLocked)
 	e.refuseWaitersLocked()
-	if e.goroutines == 0 {
+	e.mu.Unlock()
+	if e.live.Add(closedBit) == closedBit {
 		close(e.exited)
 	}
 }
 
-// goroutineExitLocked records that a goroutine of the pool is about to
-// return. Caller holds e.mu.
-func (e *engine[T]) goroutineExitLocked() {
-	e.goroutines--
-	if e.closed && e.goroutines == 0 {
+// closedBit is added to engine.live by release, so that the count reads
+// exactly closedBit once the pool is released and its last goroutine is gone.
+const closedBit = 1 << 62
+
+// goroutineStartLocked counts a goroutine about to start. Caller holds e.mu.
+func (e *engine[T]) goroutineStartLocked() { e.live.Add(1) }
+
+// goroutineDone counts a goroutine of the pool as gone. It must be the
+// goroutine's very last step, so that no goroutine of the pool is left when
+// releaseTimeout sees e.exited closed.
+func (e *engine[T]) goroutineDone() {
+	if e.live.Add(-1) == closedBit {
 		close(e.exited)
 	}
 }
@@ -258,6 +268,7 @@ func (e *engine[T]) releaseTimeout(d time.Duration) error {
 	e.release()
 	select {
 	case <-e.exited:
+		settle()
 		return nil
 	default:
 	}
@@ -265,6 +276,7 @@ func (e *engine[T]) releaseTimeout(d time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-e.exited:
+		settle()
 		return nil
 	case <-t.C:
 		return ErrTimeout
@@ -295,4 +307,17 @@ func (e *engine[T]) stats() Stats {
 		Spawned:   e.counts.spawned,
 		Retired:   e.counts.retired,
 	}
+}
+
+// settle gives a pool goroutine that has signalled its exit, and may still
+// be running its last instructions on another processor, time to finish
+// returning, so that no goroutine of the pool is seen once releaseTimeout
+// returns. The race detector makes that tail much longer.
+func settle() {
+	runtime.Gosched()
+	d := 50 * time.Microsecond
+	if raceEnabled {
+		d = 250 * time.Microsecond
+	}
+	time.Sleep(d)
 }

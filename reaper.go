@@ -9,7 +9,7 @@ func (e *engine[T]) startReaperLocked() {
 		return
 	}
 	e.reaping = true
-	e.goroutines++
+	e.goroutineStartLocked()
 	go e.reap()
 }
 
@@ -37,8 +37,8 @@ func (e *engine[T]) reap() {
 			// Decided under the same lock a parking worker checks, so no
 			// worker is left parked without a reaper.
 			e.reaping = false
-			e.goroutineExitLocked()
 			e.mu.Unlock()
+			e.goroutineDone()
 			return
 		}
 		e.mu.Unlock()

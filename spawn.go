@@ -32,7 +32,7 @@ func (e *engine[T]) spawnParkedLocked() {
 
 func (e *engine[T]) newWorkerLocked() *worker[T] {
 	e.workers++
-	e.goroutines++
+	e.goroutineStartLocked()
 	e.counts.spawned++
 	return &worker[T]{e: e, tasks: make(chan item[T], 1)}
 }
@@ -95,15 +95,15 @@ func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
 // called runtime.Goexit: the task then counts as finished, the worker as
 // retired, and a replacement takes over the queue.
 func (e *engine[T]) exit(clean bool) {
-	e.mu.Lock()
 	if !clean {
+		e.mu.Lock()
 		e.finishLocked(false)
 		e.workers--
 		e.counts.retired++
 		e.refillLocked()
+		e.mu.Unlock()
 	}
-	e.goroutineExitLocked()
-	e.mu.Unlock()
+	e.goroutineDone()
 }
 
 // execute runs one task and reports whether it panicked; a panic goes to the

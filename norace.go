@@ -1,0 +1,5 @@
+//go:build !race
+
+package tide
+
+const raceEnabled = false
