@@ -50,6 +50,8 @@ func (c Bars) WriteSVG(w io.Writer) error {
 		}
 	}
 	p.NominalX(c.Categories...)
+	p.Legend.Top = true
+	p.Y.Max = headroom(c.Series, 0.2)
 	return write(p, w)
 }
 
@@ -83,7 +85,26 @@ func (c Lines) WriteSVG(w io.Writer) error {
 		p.Legend.Add(s.Name, line, points)
 	}
 	p.Legend.Top = true
+	p.Y.Max = headroom(c.Series, 0.1*float64(len(c.Series)))
+	if n := len(c.X); n > 0 {
+		p.X.Max = c.X[n-1] * 1.05
+	}
 	return write(p, w)
+}
+
+// headroom returns the top of the y axis: the highest value plus a share of
+// it, left free for the legend.
+func headroom(series []Series, share float64) float64 {
+	top := 0.0
+	for _, s := range series {
+		for _, v := range s.Values {
+			top = max(top, v)
+		}
+	}
+	if top == 0 {
+		return 1
+	}
+	return top * (1 + share)
 }
 
 func newPlot(title, x, y string) *plot.Plot {
@@ -92,6 +113,8 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
 	p.Y.Min = 0
+	p.Legend.XOffs = -vg.Points(12)
+	p.Legend.Padding = vg.Points(2)
 	p.Add(plotter.NewGrid())
 	return p
 }
