@@ -21,12 +21,15 @@ type engine[T any] struct {
 	closing chan struct{} // closed by release; stops the reaper
 	exited  chan struct{} // closed once the pool is closed and no goroutine of it is left
 	live    atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
+	nudge   atomic.Bool   // set when a task was queued for a spinning worker
+	maxSpin int           // most workers that may spin at once
 
 	mu       sync.Mutex
 	capacity int                  // guarded by mu; math.MaxInt when unlimited
 	closed   bool                 // guarded by mu
 	workers  int                  // guarded by mu; live workers, running or parked
 	running  int                  // guarded by mu; tasks handed to a worker and not finished
+	spinning int                  // guarded by mu; workers looking for a task before they park
 	idle     workerStack[T]       // guarded by mu
 	queue    queue.Queue[item[T]] // guarded by mu
 	waiters  list.List            // guarded by mu; *waiter[T] submitters waiting for room, oldest first
@@ -60,6 +63,7 @@ func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 		closing:  make(chan struct{}),
 		exited:   make(chan struct{}),
 		capacity: cfg.capacity,
+		maxSpin:  max(1, runtime.GOMAXPROCS(0)/2),
 	}
 	e.mu.Lock()
 	e.refillLocked()
@@ -91,10 +95,17 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error 
 	return e.await(ctx, w)
 }
 
-// placeLocked finds room for it, in the order users can observe: a parked
+// placeLocked finds room for it, in the order users can observe: an idle
 // worker, else a new worker while below capacity, else a place in the queue.
-// It reports false when there is no room. Caller holds e.mu.
+// It reports false when there is no room. An idle worker that is still
+// spinning gets the task through the queue, which it is polling; that is far
+// cheaper than waking a parked one. Caller holds e.mu.
 func (e *engine[T]) placeLocked(it item[T]) bool {
+	if e.queue.Len() < e.spinning {
+		e.queue.Push(it)
+		e.nudge.Store(true)
+		return true
+	}
 	if w := e.idle.pop(); w != nil {
 		e.running++
 		w.tasks <- it

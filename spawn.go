@@ -2,6 +2,7 @@ package tide
 
 import (
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"time"
 )
@@ -62,33 +63,63 @@ func (w *worker[T]) loop(it item[T], parked bool) {
 }
 
 // next counts the finished task and finds the worker's next one: from the
-// queue without parking if one waits, else by parking on the idle stack until
-// handed a task. ok is false when the worker must exit.
+// queue without parking if one waits; else, if few others are, it spins a
+// moment watching for a task; else it parks on the idle stack until handed a
+// task. ok is false when the worker must exit.
 func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
 	e.mu.Lock()
 	e.finishLocked(panicked)
-	if e.workers <= e.capacity {
+	for spun := false; e.workers <= e.capacity; spun = true {
 		if it, ok = e.queue.Pop(); ok {
 			e.running++
 			e.admitLocked() // the queue has room for a waiting submitter
 			e.mu.Unlock()
 			return it, true
 		}
-		if !e.closed {
-			w.idleSince = e.cfg.clock.Now()
-			e.idle.push(w)
-			e.admitLocked() // a waiting submitter may hand this worker its task
-			e.startReaperLocked()
-			e.mu.Unlock()
-			it, ok = <-w.tasks
-			return it, ok
+		if e.closed {
+			break
 		}
+		if spun || e.spinning >= e.maxSpin {
+			return e.parkLocked(w)
+		}
+		e.spinning++
+		e.mu.Unlock()
+		e.spin()
+		e.mu.Lock()
+		e.spinning--
 	}
 	// Surplus after Tune shrank the pool, or released with nothing queued.
 	e.workers--
 	e.counts.retired++
 	e.mu.Unlock()
 	return it, false
+}
+
+// spinRounds is how many times a worker yields, watching for a task, before
+// it parks.
+const spinRounds = 16
+
+// spin yields the processor until a task is queued for a spinning worker,
+// or spinRounds pass.
+func (e *engine[T]) spin() {
+	for range spinRounds {
+		if e.nudge.Swap(false) {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// parkLocked pushes w on the idle stack, unlocks, and waits until w is
+// handed a task or retired. Caller holds e.mu.
+func (e *engine[T]) parkLocked(w *worker[T]) (item[T], bool) {
+	w.idleSince = e.cfg.clock.Now()
+	e.idle.push(w)
+	e.admitLocked() // a waiting submitter may hand this worker its task
+	e.startReaperLocked()
+	e.mu.Unlock()
+	it, ok := <-w.tasks
+	return it, ok
 }
 
 // exit runs as the worker's goroutine ends. clean is false when a task

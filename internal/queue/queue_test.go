@@ -43,17 +43,20 @@ func TestQueue(t *testing.T) {
 		assert.Equal(t, next, want)
 	})
 
-	t.Run("the buffer shrinks after a burst", func(t *testing.T) {
+	t.Run("after a burst only one spare segment is kept", func(t *testing.T) {
 		var q Queue[int]
-		for i := 0; i < 10000; i++ {
+		for i := 0; i < 100*segmentSize; i++ {
 			q.Push(i)
 		}
-		big := len(q.buf)
 		for q.Len() > 1 {
 			q.Pop()
 		}
-		assert.Less(t, len(q.buf), big/100)
-		assert.GreaterOrEqual(t, len(q.buf), minSize)
+		segments := 0
+		for s := q.head; s != nil; s = s.next {
+			segments++
+		}
+		assert.Equal(t, 1, segments, "live segments")
+		assert.NotNil(t, q.spare)
 	})
 
 	t.Run("a popped item is no longer referenced", func(t *testing.T) {
@@ -72,15 +75,15 @@ func TestQueue(t *testing.T) {
 
 	t.Run("push and pop do not allocate once warm", func(t *testing.T) {
 		var q Queue[func()]
-		for i := 0; i < minSize; i++ {
-			q.Push(nil)
+		f := func() {}
+		for i := 0; i < segmentSize+segmentSize/2; i++ {
+			q.Push(f)
 		}
 		for q.Len() > 0 {
 			q.Pop()
 		}
-		f := func() {}
 		allocs := testing.AllocsPerRun(100, func() {
-			for i := 0; i < minSize; i++ {
+			for i := 0; i < segmentSize+segmentSize/2; i++ {
 				q.Push(f)
 			}
 			for q.Len() > 0 {
