@@ -16,13 +16,14 @@ import (
 // keeps the counters. T is the argument type of a FuncPool; a plain Pool uses
 // struct{} and carries its tasks as closures.
 type engine[T any] struct {
-	cfg     config
-	fn      func(T)       // runs an item that has no closure; nil for a plain Pool
-	closing chan struct{} // closed by release; stops the reaper
-	exited  chan struct{} // closed once the pool is closed and no goroutine of it is left
-	live    atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
-	nudge   atomic.Bool   // set when a task was queued for a spinning worker
-	maxSpin int           // most workers that may spin at once
+	cfg      config
+	fn       func(T)       // runs an item that has no closure; nil for a plain Pool
+	closing  chan struct{} // closed by release; stops the reaper
+	exited   chan struct{} // closed once the pool is closed and no goroutine of it is left
+	live     atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
+	nudge    atomic.Bool   // set when a task was queued for a spinning worker
+	starting atomic.Int32  // workers handed a task that have not yet started running
+	maxSpin  int           // most workers that may spin at once
 
 	mu       sync.Mutex
 	capacity int                  // guarded by mu; math.MaxInt when unlimited
@@ -97,29 +98,35 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error 
 
 // placeLocked finds room for it, in the order users can observe: an idle
 // worker, else a new worker while below capacity, else a place in the queue.
-// It reports false when there is no room. An idle worker that is still
-// spinning gets the task through the queue, which it is polling; that is far
-// cheaper than waking a parked one. Caller holds e.mu.
+// It reports false when there is no room. Caller holds e.mu.
+//
+// How a task reaches an idle worker is chosen for cost. A worker still
+// spinning before it parks gets the task through the queue it is polling.
+// While workers already handed a task have not yet started running (every
+// processor is busy), a parked worker woken now could not start either: the
+// task is queued instead, and the first of those workers to start passes it
+// on (see started), without the submitter paying for a wake-up that gains
+// nothing. A worker woken while tasks are queued takes the oldest, so the
+// queue keeps its order.
 func (e *engine[T]) placeLocked(it item[T]) bool {
-	if e.queue.Len() < e.spinning {
+	switch {
+	case e.queue.Len() < e.spinning:
 		e.queue.Push(it)
 		e.nudge.Store(true)
-		return true
-	}
-	if w := e.idle.pop(); w != nil {
-		e.running++
-		w.tasks <- it
-		return true
-	}
-	if e.workers < e.capacity {
-		e.spawnLocked(it)
-		return true
-	}
-	if e.queue.Len() < e.cfg.queueSize {
+	case e.idle.len() > 0 && e.starting.Load() > 0:
 		e.queue.Push(it)
-		return true
+	case e.idle.len() > 0 || e.workers < e.capacity:
+		if oldest, ok := e.queue.Pop(); ok {
+			e.queue.Push(it)
+			it = oldest
+		}
+		e.startLocked(it)
+	case e.queue.Len() < e.cfg.queueSize:
+		e.queue.Push(it)
+	default:
+		return false
 	}
-	return false
+	return true
 }
 
 // await blocks until w is accepted or refused, or ctx is done.
@@ -179,7 +186,7 @@ func (e *engine[T]) refillLocked() {
 		if !ok {
 			break
 		}
-		e.spawnLocked(it)
+		e.startLocked(it)
 	}
 	if !e.closed {
 		for e.workers < e.floorLocked() {

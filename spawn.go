@@ -15,10 +15,16 @@ type worker[T any] struct {
 	idleSince time.Time    // guarded by e.mu; when the worker last parked
 }
 
-// spawnLocked starts a worker with it as its first task. Caller holds e.mu.
-func (e *engine[T]) spawnLocked(it item[T]) {
-	w := e.newWorkerLocked()
+// startLocked hands it to the most recently parked worker, or to a new one.
+// Caller holds e.mu.
+func (e *engine[T]) startLocked(it item[T]) {
 	e.running++
+	e.starting.Add(1)
+	if w := e.idle.pop(); w != nil {
+		w.tasks <- it
+		return
+	}
+	w := e.newWorkerLocked()
 	go w.loop(it, false)
 }
 
@@ -53,7 +59,9 @@ func (w *worker[T]) loop(it item[T], parked bool) {
 	ok, clean := true, false
 	defer func() { e.exit(clean) }()
 	if parked {
-		it, ok = <-w.tasks
+		it, ok = w.wait()
+	} else {
+		e.started()
 	}
 	for ok {
 		panicked := e.execute(it)
@@ -118,8 +126,34 @@ func (e *engine[T]) parkLocked(w *worker[T]) (item[T], bool) {
 	e.admitLocked() // a waiting submitter may hand this worker its task
 	e.startReaperLocked()
 	e.mu.Unlock()
-	it, ok := <-w.tasks
+	return w.wait()
+}
+
+// wait blocks until the parked worker is handed a task (ok) or retired.
+func (w *worker[T]) wait() (it item[T], ok bool) {
+	it, ok = <-w.tasks
+	if ok {
+		w.e.started()
+	}
 	return it, ok
+}
+
+// started records that a worker handed a task is now running. Tasks queued
+// for a parked worker while it waited for a processor were held back only
+// because no worker could have started sooner; now one can, so the last
+// worker to start wakes a parked one with the oldest, which on starting does
+// the same. Below capacity it may start a new worker instead, as Submit
+// would have.
+func (e *engine[T]) started() {
+	if e.starting.Add(-1) > 0 {
+		return
+	}
+	e.mu.Lock()
+	if e.starting.Load() == 0 && e.queue.Len() > 0 && (e.idle.len() > 0 || e.workers < e.capacity) {
+		it, _ := e.queue.Pop()
+		e.startLocked(it)
+	}
+	e.mu.Unlock()
 }
 
 // exit runs as the worker's goroutine ends. clean is false when a task
