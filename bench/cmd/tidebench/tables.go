@@ -145,7 +145,8 @@ func latencyTable(cfg config, res *results) report.Table {
 			count(s.LatencyTasks), count(int(s.LatencyRate)), count(s.LatencyCap), medianOf(cfg.runs[wLatency])),
 		Header: []string{"contender", "p50", "p99", "min–max p99", "× raw p99", "p99.9", "max", "tasks/s offered"},
 		Notes: []string{"Submit-to-start latency: from just before Submit to the task's first line; each task then does the tiny CPU work. " +
-			"The submitter catches up with the rate in batches, sleeping 100 µs between them; a blocking Submit lowers the offered rate."},
+			"One submitter offers each task at its due time, yielding the processor (runtime.Gosched) while early, so it keeps one of the " +
+			"cores busy; a blocking Submit lowers the offered rate."},
 	}
 	for _, c := range cfg.contenders {
 		rs := res.Latency[key(c.Name, s.LatencyCap)]
