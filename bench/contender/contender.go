@@ -37,18 +37,19 @@ type Contender struct {
 
 // All returns every contender, the baseline first.
 func All() []Contender {
-	all := []Contender{
+	return []Contender{
 		{Name: Baseline, Idiom: "`go f()` via sync.WaitGroup.Go", Start: startRaw},
 		{Name: "tide", Idiom: "tide Pool.Go + Pool.Wait", Start: startTide},
+		{Name: "tide-func", Idiom: "tide FuncPool[func()].Invoke + Pool().Wait", Start: startTideFunc},
 		{Name: "ants", Idiom: "ants/v2 Pool.Submit + WaitGroup", Start: startAnts},
 		{Name: "ants-func", Idiom: "ants/v2 PoolWithFunc.Invoke + WaitGroup", Start: startAntsFunc},
+		{Name: "ants-generic", Idiom: "ants/v2 PoolWithFuncGeneric[func()].Invoke + WaitGroup", Start: startAntsGeneric},
 		{Name: "pond", Idiom: "pond/v2 Pool.Go + WaitGroup", Start: startPond},
 		{Name: "workerpool", Idiom: "gammazero/workerpool Submit + WaitGroup", Start: startWorkerpool},
 		{Name: "conc", Idiom: "conc pool.New().WithMaxGoroutines + Wait (a pool per batch)", Start: startConc},
 		{Name: "errgroup", Idiom: "x/sync errgroup.Group.SetLimit + Go + Wait", Start: startErrgroup},
 		{Name: "gopool", Idiom: "bytedance gopool.NewPool(...).Go + WaitGroup", Start: startGopool},
 	}
-	return append(all, funcPools()...)
 }
 
 // Find returns the contender called name.

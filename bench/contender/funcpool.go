@@ -1,17 +1,3 @@
-//go:build tidefuncpool
-
-// TODO(bench): tide's typed FuncPool[T] is not in the API yet. This file is
-// written against the signature we expect,
-//
-//	func NewFuncPool[T any](fn func(T), opts ...Option) (*FuncPool[T], error)
-//	func (p *FuncPool[T]) Invoke(arg T) error
-//	func (p *FuncPool[T]) Wait()
-//	func (p *FuncPool[T]) ReleaseTimeout(d time.Duration) error
-//
-// and pits it against ants' PoolWithFuncGeneric. Once NewFuncPool lands,
-// fix the calls below if the shape differs, then drop the build tag here and
-// delete funcpool_none.go.
-
 package contender
 
 import (
@@ -21,13 +7,9 @@ import (
 	"github.com/tidego/tide"
 )
 
-// funcPools returns the typed func-pool contenders.
-func funcPools() []Contender {
-	return []Contender{
-		{Name: "tide-func", Idiom: "tide FuncPool[func()].Invoke + Wait", Start: startTideFunc},
-		{Name: "ants-generic", Idiom: "ants/v2 PoolWithFuncGeneric[func()].Invoke + WaitGroup", Start: startAntsGeneric},
-	}
-}
+// The typed func pools: tide's FuncPool against ants' PoolWithFuncGeneric,
+// both with the task itself as the argument, so that what is measured is
+// Invoke's own cost.
 
 // runTask is the fixed function of both typed pools: the task is the argument.
 func runTask(task func()) { task() }
@@ -46,11 +28,11 @@ func startTideFunc(capacity int) Runner {
 // Submit invokes the pool with task.
 func (t *tideFunc) Submit(task func()) { must(t.p.Invoke(task)) }
 
-// Wait is the FuncPool's own Wait.
-func (t *tideFunc) Wait() { t.p.Wait() }
+// Wait is the Wait of the FuncPool's Pool.
+func (t *tideFunc) Wait() { t.p.Pool().Wait() }
 
 // Close releases the pool and waits for its workers to exit.
-func (t *tideFunc) Close() { must(t.p.ReleaseTimeout(closeTimeout)) }
+func (t *tideFunc) Close() { must(t.p.Pool().ReleaseTimeout(closeTimeout)) }
 
 // antsGeneric runs tasks through ants' PoolWithFuncGeneric.
 type antsGeneric struct {

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"runtime"
 	"time"
 
 	"github.com/tidego/tide/bench/contender"
@@ -12,14 +13,17 @@ import (
 type BurstResult struct {
 	At      []time.Duration
 	Samples []Sample
+	AfterGC Sample        // after the last sample and a forced collection
 	Burst   time.Duration // how long the burst itself took
 }
 
 // Burst starts c at capacity, runs tasks tasks that each sleep for d, waits
 // for them, then leaves c idle and samples the process at each offset in at
-// (counted from the end of the burst), and finally closes c.
+// (counted from the end of the burst), once more after a forced collection
+// (which frees the stacks of goroutines that have exited), and finally
+// closes c.
 func Burst(c contender.Contender, capacity, tasks int, d time.Duration, at []time.Duration) BurstResult {
-	base := Read()
+	base := baseline()
 	r := c.Start(capacity)
 	defer r.Close()
 	start := time.Now()
@@ -34,5 +38,7 @@ func Burst(c contender.Contender, capacity, tasks int, d time.Duration, at []tim
 		time.Sleep(time.Until(idle.Add(offset)))
 		res.Samples = append(res.Samples, Read().Minus(base))
 	}
+	runtime.GC()
+	res.AfterGC = Read().Minus(base)
 	return res
 }

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"runtime"
 	"runtime/metrics"
 	"sync"
 	"time"
@@ -24,6 +25,14 @@ func Read() Sample {
 	}
 	metrics.Read(m)
 	return Sample{Goroutines: int(m[0].Value.Uint64()), StackBytes: m[1].Value.Uint64()}
+}
+
+// baseline collects garbage, which also starts the runtime's background
+// mark workers in a fresh process, then samples: what a run is measured
+// against.
+func baseline() Sample {
+	runtime.GC()
+	return Read()
 }
 
 // Minus returns s less the baseline b, never below zero: what a run added.

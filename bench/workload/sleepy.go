@@ -20,7 +20,7 @@ type SleepyResult struct {
 // waits for them, and closes c: ants' own benchmark shape. Peak RSS is not
 // measured here; it needs a fresh process (see the tidebench command).
 func Sleepy(c contender.Contender, capacity, tasks int, d time.Duration) SleepyResult {
-	base := Read()
+	base := baseline()
 	peaks := WatchPeaks(peakInterval)
 	start := time.Now()
 	r := c.Start(capacity)

@@ -22,8 +22,17 @@ type childSpec struct {
 	Sizes workload.Sizes
 }
 
+// childOutput is what a child prints: its result and its own peak RSS.
+type childOutput struct {
+	Result  json.RawMessage
+	PeakRSS uint64 // bytes; 0 where the child cannot read it
+}
+
 // inChild runs j in a fresh copy of this binary, decodes its result into
-// out and stores the child's peak RSS in bytes into rss.
+// out and stores the child's peak RSS in bytes into rss. The child reads
+// its own high-water mark (Linux: VmHWM), because the getrusage maxrss of a
+// child also counts the parent's resident set, inherited across exec; that
+// is the fallback elsewhere.
 func inChild(j job, s workload.Sizes, out any, rss *uint64) error {
 	exe, err := os.Executable()
 	if err != nil {
@@ -40,8 +49,15 @@ func inChild(j job, s workload.Sizes, out any, rss *uint64) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("child process: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	*rss = peakRSS(cmd.ProcessState)
-	return json.Unmarshal(stdout.Bytes(), out)
+	var co childOutput
+	if err := json.Unmarshal(stdout.Bytes(), &co); err != nil {
+		return fmt.Errorf("child output: %w", err)
+	}
+	*rss = co.PeakRSS
+	if *rss == 0 {
+		*rss = peakRSS(cmd.ProcessState)
+	}
+	return json.Unmarshal(co.Result, out)
 }
 
 // childMain is the whole life of a child: run the job in spec, print its
@@ -53,8 +69,12 @@ func childMain(spec string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	result, err := runInChild(cs)
+	var raw []byte
 	if err == nil {
-		err = json.NewEncoder(stdout).Encode(result)
+		raw, err = json.Marshal(result)
+	}
+	if err == nil {
+		err = json.NewEncoder(stdout).Encode(childOutput{Result: raw, PeakRSS: selfPeakRSS()})
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "tidebench child:", err)

@@ -71,7 +71,7 @@ func sleepyTable(cfg config, res *results) report.Table {
 		Title: fmt.Sprintf("sleepy: %s tasks of Sleep(%v), cap %s (%s, each in a fresh process)",
 			count(s.SleepyTasks), s.SleepyFor, count(s.SleepyCap), medianOf(cfg.runs[wSleepy])),
 		Header: []string{"contender", "wall s", "min–max", "× raw", "peak RSS MiB", "min–max", "× raw", "peak goroutines", "peak stacks MiB"},
-		Notes: []string{fmt.Sprintf("At the cap, the ideal wall time is %.2f s. Peak RSS is the child process's getrusage maxrss; "+
+		Notes: []string{fmt.Sprintf("At the cap, the ideal wall time is %.2f s. Peak RSS is the child process's own high-water mark (VmHWM); "+
 			"peak goroutines and stack memory are sampled every 5 ms, the process's baseline subtracted.",
 			float64(s.SleepyTasks)/float64(max(1, s.SleepyCap))*s.SleepyFor.Seconds())},
 	}
@@ -95,35 +95,44 @@ func burstTables(cfg config, res *results) []report.Table {
 	title := fmt.Sprintf("burst then idle: %s tasks of Sleep(%v), cap %s, then idle (%s, each in a fresh process)",
 		count(s.BurstTasks), s.BurstFor, count(s.BurstCap), medianOf(cfg.runs[wBurst]))
 	g := report.Table{Title: title + ": live goroutines", Header: []string{"contender", "burst s", "peak RSS MiB"},
-		Notes: []string{"Goroutines beyond the process's own before the pool started, at each time after the burst's Wait returned."}}
+		Notes: []string{"Goroutines beyond the process's own before the pool started, at each time after the burst's Wait returned; " +
+			"then once more after a forced GC."}}
 	m := report.Table{Title: title + ": goroutine stack memory (MiB)", Header: []string{"contender"},
-		Notes: []string{"Stack memory (runtime/metrics /memory/classes/heap/stacks:bytes) beyond the baseline; the runtime frees dead goroutines' stacks at GC."}}
+		Notes: []string{"Stack memory (runtime/metrics /memory/classes/heap/stacks:bytes) beyond the baseline. The runtime keeps the stacks of " +
+			"exited goroutines until the next GC, which an idle program may not run for minutes: the last column forces one."}}
 	for _, at := range s.BurstAt {
 		g.Header = append(g.Header, "t="+seconds(at))
 		m.Header = append(m.Header, "t="+seconds(at))
 	}
+	g.Header, m.Header = append(g.Header, "then GC"), append(m.Header, "then GC")
 	for _, c := range cfg.contenders {
 		rs := res.Burst[key(c.Name, s.BurstCap)]
 		grow := []string{c.Name,
 			twoDec(summarize(rs, func(r burstRun) float64 { return r.Burst.Seconds() }).Median),
 			nsFixed(summarize(rs, func(r burstRun) float64 { return mib(float64(r.PeakRSS)) }).Median)}
 		mrow := []string{c.Name}
-		for i := range s.BurstAt {
-			grow = append(grow, nsFixed(burstAt(rs, i, func(x workload.Sample) float64 { return float64(x.Goroutines) })))
-			mrow = append(mrow, oneDec(burstAt(rs, i, func(x workload.Sample) float64 { return mib(float64(x.StackBytes)) })))
+		goroutines := func(x workload.Sample) float64 { return float64(x.Goroutines) }
+		stacks := func(x workload.Sample) float64 { return mib(float64(x.StackBytes)) }
+		for i := range len(s.BurstAt) + 1 {
+			grow = append(grow, nsFixed(burstAt(rs, i, goroutines)))
+			mrow = append(mrow, oneDec(burstAt(rs, i, stacks)))
 		}
 		g.Rows, m.Rows = append(g.Rows, grow), append(m.Rows, mrow)
 	}
 	return []report.Table{g, m}
 }
 
-// burstAt is the median over runs of f applied to each run's i-th sample.
+// burstAt is the median over runs of f applied to each run's i-th sample;
+// one past the last sample is the sample after GC.
 func burstAt(rs []burstRun, i int, f func(workload.Sample) float64) float64 {
 	return summarize(rs, func(r burstRun) float64 {
-		if i >= len(r.Samples) {
-			return 0
+		switch {
+		case i < len(r.Samples):
+			return f(r.Samples[i])
+		case i == len(r.Samples):
+			return f(r.AfterGC)
 		}
-		return f(r.Samples[i])
+		return 0
 	}).Median
 }
 
@@ -136,7 +145,8 @@ func latencyTable(cfg config, res *results) report.Table {
 			count(s.LatencyTasks), count(int(s.LatencyRate)), count(s.LatencyCap), medianOf(cfg.runs[wLatency])),
 		Header: []string{"contender", "p50", "p99", "min–max p99", "× raw p99", "p99.9", "max", "tasks/s offered"},
 		Notes: []string{"Submit-to-start latency: from just before Submit to the task's first line; each task then does the tiny CPU work. " +
-			"The submitter catches up with the rate in batches, sleeping 100 µs between them; a blocking Submit lowers the offered rate."},
+			"One submitter offers each task at its due time, yielding the processor (runtime.Gosched) while early, so it keeps one of the " +
+			"cores busy; a blocking Submit lowers the offered rate."},
 	}
 	for _, c := range cfg.contenders {
 		rs := res.Latency[key(c.Name, s.LatencyCap)]

@@ -1,0 +1,143 @@
+package tide_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tidego/tide"
+)
+
+func ExamplePool_Group() {
+	p, _ := tide.New(tide.WithCapacity(4))
+	defer p.Release()
+
+	lengths := make([]int, 3)
+	g := p.Group()
+	for i, word := range []string{"tide", "pool", "goroutine"} {
+		g.Go(func() error {
+			lengths[i] = len(word)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(lengths)
+	// Output: [4 4 9]
+}
+
+func ExamplePool_GroupContext() {
+	p, _ := tide.New(tide.WithCapacity(4))
+	defer p.Release()
+
+	errNotFound := errors.New("not found")
+	g, ctx := p.GroupContext(context.Background())
+	g.Go(func() error { return errNotFound })
+	g.Go(func() error {
+		<-ctx.Done() // the first error cancels the others
+		return ctx.Err()
+	})
+	fmt.Println(g.Wait())
+	fmt.Println(context.Cause(ctx))
+	// Output:
+	// not found
+	// not found
+}
+
+func ExamplePanicError() {
+	p, _ := tide.New()
+	defer p.Release()
+
+	g := p.Group()
+	g.Go(func() error { panic("out of range") })
+	err := g.Wait()
+
+	var pe *tide.PanicError
+	fmt.Println(errors.Is(err, tide.ErrPanic), errors.As(err, &pe))
+	fmt.Println(pe.Value)
+	fmt.Println(strings.Contains(string(pe.Stack), "ExamplePanicError"))
+	// Output:
+	// true true
+	// out of range
+	// true
+}
+
+func ExampleSubmitFuture() {
+	p, _ := tide.New(tide.WithCapacity(2))
+	defer p.Release()
+
+	square := func(n int) *tide.Future[int] {
+		return tide.SubmitFuture(p, func() (int, error) { return n * n, nil })
+	}
+	a, b := square(3), square(4)
+	x, _ := a.Wait()
+	y, _ := b.Wait()
+	fmt.Println(x + y)
+	// Output: 25
+}
+
+func ExampleSubmitFuture_released() {
+	p, _ := tide.New()
+	p.Release()
+
+	f := tide.SubmitFuture(p, func() (string, error) { return "never runs", nil })
+	_, err := f.Wait()
+	fmt.Println(errors.Is(err, tide.ErrPoolClosed))
+	// Output: true
+}
+
+func ExampleFuture_Done() {
+	p, _ := tide.New()
+	defer p.Release()
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	f := tide.SubmitFuture(p, func() (string, error) { return "ready", nil })
+	select {
+	case <-f.Done():
+		v, _ := f.Wait() // does not block once Done is closed
+		fmt.Println(v)
+	case <-ctx.Done():
+		fmt.Println("gave up:", ctx.Err())
+	}
+	// Output: ready
+}
+
+func ExampleNewFuncPool() {
+	var total atomic.Int64
+	fp, err := tide.NewFuncPool(func(n int) { total.Add(int64(n)) }, tide.WithCapacity(4))
+	if err != nil {
+		panic(err)
+	}
+	defer fp.Pool().Release()
+
+	for i := 1; i <= 100; i++ {
+		if err := fp.Invoke(i); err != nil { // no closure per call
+			panic(err)
+		}
+	}
+	fp.Pool().Wait()
+	fmt.Println(total.Load(), fp.Pool().Stats().Completed)
+	// Output: 5050 100
+}
+
+func ExampleGo() {
+	var wg sync.WaitGroup
+	squares := make([]int, 5)
+	for i := range squares {
+		wg.Add(1)
+		tide.Go(func() { // where you wrote `go func() {...}()`
+			defer wg.Done()
+			squares[i] = i * i
+		})
+	}
+	wg.Wait()
+	fmt.Println(squares)
+	// Output: [0 1 4 9 16]
+}

@@ -1,0 +1,56 @@
+package tide
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Hooks into the default pool behind Go, for tests in package tide_test.
+
+// NewDefaultPool builds a pool exactly as the first call of Go does.
+var NewDefaultPool = newDefaultPool
+
+// SwapDefaultPool makes the default pool unbuilt again: the next call of Go
+// (or of a zero Group's Go) builds it with build, on the caller's goroutine,
+// and so inside the caller's synctest bubble. The returned func puts back
+// the default pool it replaced. Tests that use it must not run in parallel.
+func SwapDefaultPool(build func() *Pool) (restore func()) {
+	old := defaultPool
+	defaultPool = sync.OnceValue(build)
+	return func() { defaultPool = old }
+}
+
+// Examples run last, and main_test.go's goleak.VerifyTestMain looks for
+// leaked goroutines right after them, retrying for about 0.4 s; with the
+// default second of expiry the workers that ExampleGo warmed would still be
+// parked then. An example can neither run in a synctest bubble nor release
+// the default pool, so in this test binary the default pool is built with a
+// short expiry, and ResetDefaultPool releases it. The tests of the shipped
+// default pool swap in NewDefaultPool with SwapDefaultPool.
+const exampleExpiry = 10 * time.Millisecond
+
+// exampleDefault is the default pool built by buildExampleDefault, if any.
+var exampleDefault atomic.Pointer[Pool]
+
+func buildExampleDefault() *Pool {
+	p, err := New(WithExpiry(exampleExpiry))
+	if err != nil {
+		panic(err)
+	}
+	exampleDefault.Store(p)
+	return p
+}
+
+func init() { defaultPool = sync.OnceValue(buildExampleDefault) }
+
+// ResetDefaultPool releases the test binary's default pool if an example
+// built it, waits for its goroutines to exit, and makes it unbuilt again.
+// It must not be called while anything uses the default pool.
+func ResetDefaultPool() error {
+	defaultPool = sync.OnceValue(buildExampleDefault)
+	if p := exampleDefault.Swap(nil); p != nil {
+		return p.ReleaseTimeout(10 * time.Second)
+	}
+	return nil
+}

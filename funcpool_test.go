@@ -1,0 +1,169 @@
+package tide_test
+
+import (
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+// newFuncPool returns a FuncPool that is released, and its goroutines
+// awaited, when the test ends.
+func newFuncPool[T any](t *testing.T, fn func(T), opts ...tide.Option) *tide.FuncPool[T] {
+	t.Helper()
+	fp, err := tide.NewFuncPool(fn, opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		require.NoError(t, fp.Pool().ReleaseTimeout(10*time.Second))
+	})
+	return fp
+}
+
+func TestFuncPool(t *testing.T) {
+	t.Run("a nil function is refused with ErrNilTask", func(t *testing.T) {
+		fp, err := tide.NewFuncPool[int](nil)
+		assert.Nil(t, fp)
+		assert.ErrorIs(t, err, tide.ErrNilTask)
+	})
+
+	t.Run("an invalid option is refused as New refuses it", func(t *testing.T) {
+		fp, err := tide.NewFuncPool(func(int) {}, tide.WithCapacity(0))
+		assert.Nil(t, fp)
+		assert.ErrorIs(t, err, tide.ErrInvalidCapacity)
+	})
+
+	t.Run("Invoke runs the function once with each argument", func(t *testing.T) {
+		const n = 1000
+		var runs [n]atomic.Int32
+		fp := newFuncPool(t, func(i int) { runs[i].Add(1) }, tide.WithCapacity(3))
+		for i := range n {
+			require.NoError(t, fp.Invoke(i))
+		}
+		fp.Pool().Wait()
+		for i := range n {
+			require.Equal(t, int32(1), runs[i].Load(), "argument %d", i)
+		}
+	})
+
+	t.Run("the zero value is an ordinary argument", func(t *testing.T) {
+		var nils atomic.Int32
+		fp := newFuncPool(t, func(p *int) {
+			if p == nil {
+				nils.Add(1)
+			}
+		})
+		require.NoError(t, fp.Invoke(nil))
+		require.NoError(t, fp.Invoke(nil))
+		fp.Pool().Wait()
+		assert.Equal(t, int32(2), nils.Load())
+		assert.False(t, fp.Pool().IsClosed(), "nil is no stop signal")
+	})
+
+	t.Run("Invoke allocates nothing once the pool is warm", func(t *testing.T) {
+		type job struct {
+			name string
+			n    int
+			out  *int
+		}
+		done := make(chan struct{}, 1)
+		fp := newFuncPool(t, func(j job) { *j.out += j.n; done <- struct{}{} },
+			tide.WithCapacity(1), tide.WithMinWorkers(1))
+		var out int
+		// Warm up: grow the queue while the only worker is busy, then drain it.
+		gt := newGate()
+		require.NoError(t, fp.Pool().Submit(gt.task()))
+		for range 16 {
+			require.NoError(t, fp.Invoke(job{"warm", 0, &out}))
+		}
+		gt.open()
+		for range 16 {
+			<-done
+		}
+		allocs := testing.AllocsPerRun(1000, func() {
+			if err := fp.Invoke(job{"run", 1, &out}); err != nil {
+				panic(err)
+			}
+			<-done
+		})
+		assert.Zero(t, allocs)
+		assert.Equal(t, 1001, out)
+	})
+
+	t.Run("Pool returns the same Pool, over the same workers", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			gt := newGate()
+			var ran atomic.Int32
+			fp := newFuncPool(t, func(int) { <-gt; ran.Add(1) }, tide.WithCapacity(2))
+			p := fp.Pool()
+			require.Same(t, p, fp.Pool())
+			for i := range 5 {
+				require.NoError(t, fp.Invoke(i))
+			}
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, 2, st.Running)
+			assert.Equal(t, 3, st.Waiting)
+			assert.Equal(t, uint64(5), st.Submitted)
+
+			require.NoError(t, p.Tune(3))
+			synctest.Wait()
+			assert.Equal(t, 3, p.Running(), "Tune grew the FuncPool")
+
+			require.NoError(t, p.Submit(func() { ran.Add(10) }), "closures run on the same workers")
+			p.Release()
+			assert.ErrorIs(t, fp.Invoke(6), tide.ErrPoolClosed, "Release closed the FuncPool")
+			gt.open()
+			p.Wait()
+			assert.Equal(t, int32(15), ran.Load(), "every accepted argument and closure ran")
+			assert.Equal(t, uint64(3), p.Stats().Spawned)
+		})
+	})
+
+	t.Run("Invoke on a full nonblocking pool returns ErrPoolOverload", func(t *testing.T) {
+		gt := newGate()
+		fp := newFuncPool(t, func(int) { <-gt }, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+		defer gt.open()
+		require.NoError(t, fp.Invoke(1))
+		assert.ErrorIs(t, fp.Invoke(2), tide.ErrPoolOverload)
+	})
+
+	t.Run("a panic in the function goes to the pool's panic handler and the worker survives", func(t *testing.T) {
+		var got atomic.Value
+		fp := newFuncPool(t, func(s string) {
+			if s == "bad" {
+				panic(s)
+			}
+		}, tide.WithCapacity(1), tide.WithPanicHandler(func(r any) { got.Store(r) }))
+		require.NoError(t, fp.Invoke("bad"))
+		require.NoError(t, fp.Invoke("good"))
+		fp.Pool().Wait()
+		assert.Equal(t, "bad", got.Load())
+		st := fp.Pool().Stats()
+		assert.Equal(t, uint64(1), st.Panicked)
+		assert.Equal(t, uint64(2), st.Completed)
+		assert.Equal(t, uint64(1), st.Spawned)
+	})
+
+	t.Run("a FuncPool left idle ends with no goroutine of its own", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			gt := newGate()
+			fp := newFuncPool(t, func(int) { <-gt })
+			for i := range 10 {
+				require.NoError(t, fp.Invoke(i))
+			}
+			synctest.Wait()
+			gt.open()
+			fp.Pool().Wait()
+			synctest.Wait()
+			assert.Equal(t, 11, bubblePoolGoroutines(), "ten workers and the reaper")
+			time.Sleep(2 * tide.DefaultExpiry)
+			synctest.Wait()
+			assert.Zero(t, bubblePoolGoroutines())
+		})
+	})
+}
