@@ -18,6 +18,7 @@ func execute(cfg config, bar progress) (*results, error) {
 	res := newResults()
 	res.Machine = report.ThisMachine(start)
 	res.Command = strings.TrimSpace("go -C bench run ./cmd/tidebench " + strings.Join(cfg.args, " "))
+	res.Tide = tideRevision()
 	res.Profile, res.Size, res.Sizes, res.Runs = cfg.profile, cfg.size, cfg.sizes, cfg.runs
 	res.Rounds = workload.Calibrate(workload.TinyWork)
 	task := workload.CPUTask(res.Rounds)

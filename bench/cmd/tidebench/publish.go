@@ -63,6 +63,7 @@ func header(cfg config, res *results) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## tidebench: %s profile\n\n", res.Profile)
 	b.WriteString(res.Machine.Markdown())
+	fmt.Fprintf(&b, "- tide: commit %s\n", res.Tide)
 	fmt.Fprintf(&b, "- Command: `%s` (took %.0f s)\n", res.Command, res.Elapsed.Seconds())
 	fmt.Fprintf(&b, "- Profile: %s\n", profileNote(cfg))
 	var runs []string

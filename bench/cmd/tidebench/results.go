@@ -13,6 +13,7 @@ import (
 type results struct {
 	Machine  report.Machine
 	Command  string
+	Tide     string // the tide commit measured
 	Profile  string
 	Size     float64
 	Sizes    workload.Sizes
