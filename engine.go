@@ -74,7 +74,7 @@ func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 
 // submit offers it to the pool: it is accepted at once if there is room,
 // else it waits for room when mayWait (or the pool blocks by default), until
-// ctx is done or the pool is released. A nil ctx never ends the wait.
+// ctx is done or the pool is released.
 func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error {
 	e.mu.Lock()
 	if e.closed {
@@ -131,14 +131,10 @@ func (e *engine[T]) placeLocked(it item[T]) bool {
 
 // await blocks until w is accepted or refused, or ctx is done.
 func (e *engine[T]) await(ctx context.Context, w *waiter[T]) error {
-	var cancel <-chan struct{}
-	if ctx != nil {
-		cancel = ctx.Done()
-	}
 	select {
 	case err := <-w.done:
 		return err
-	case <-cancel:
+	case <-ctx.Done():
 	}
 	e.mu.Lock()
 	if w.elem != nil {

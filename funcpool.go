@@ -1,5 +1,7 @@
 package tide
 
+import "context"
+
 // FuncPool is a pool whose workers all run one function, fn, each time with
 // the argument given to Invoke. Its queue stores the arguments themselves, so
 // Invoke makes no closure and, once the pool is warm (workers started, queue
@@ -40,7 +42,7 @@ func NewFuncPool[T any](fn func(T), opts ...Option) (*FuncPool[T], error) {
 // Invoke does not allocate once the pool is warm, unless it has to wait for
 // room.
 func (fp *FuncPool[T]) Invoke(arg T) error {
-	return fp.e.submit(nil, item[T]{arg: arg}, false)
+	return fp.e.submit(context.Background(), item[T]{arg: arg}, false)
 }
 
 // Pool returns the Pool over fp's workers: its Wait waits for invoked

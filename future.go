@@ -1,6 +1,9 @@
 package tide
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Future is the result of a function run on a pool by [SubmitFuture]. It is
 // ready once the function has returned, panicked or called [runtime.Goexit],
@@ -33,7 +36,7 @@ func SubmitFuture[T any](p *Pool, fn func() (T, error)) *Future[T] {
 		f.finish(fmt.Errorf("tide: SubmitFuture: %w", ErrNilTask))
 		return f
 	}
-	err := p.s.submitFunc(nil, func() {
+	err := p.s.submitFunc(context.Background(), func() {
 		guard(func() error {
 			v, err := fn()
 			f.val = v

@@ -81,7 +81,7 @@ func (p *Pool) Submit(task func()) error {
 	if task == nil {
 		return ErrNilTask
 	}
-	return p.s.submitFunc(nil, task, false)
+	return p.s.submitFunc(context.Background(), task, false)
 }
 
 // SubmitContext is Submit that gives up waiting for room when ctx is done,
@@ -91,10 +91,11 @@ func (p *Pool) SubmitContext(ctx context.Context, task func()) error {
 	if task == nil {
 		return ErrNilTask
 	}
-	if ctx != nil {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	return p.s.submitFunc(ctx, task, false)
 }
@@ -109,7 +110,7 @@ func (p *Pool) Go(task func()) {
 	if task == nil {
 		task = nilTask
 	}
-	if err := p.s.submitFunc(nil, task, true); err != nil {
+	if err := p.s.submitFunc(context.Background(), task, true); err != nil {
 		panic(fmt.Errorf("tide: Go: %w", err))
 	}
 }
