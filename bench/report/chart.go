@@ -32,7 +32,9 @@ type Bars struct {
 // WriteSVG draws the chart as SVG to w.
 func (c Bars) WriteSVG(w io.Writer) error {
 	p := newPlot(c.Title, "", c.YLabel)
-	width := vg.Points(60 / float64(max(1, len(c.Series))))
+	// Each group takes three quarters of its share of the plot's width.
+	group := 0.75 * float64(chartWidth-vg.Inch) / float64(max(1, len(c.Categories)))
+	width := vg.Length(group / float64(max(1, len(c.Series))))
 	for i, s := range c.Series {
 		if len(s.Values) != len(c.Categories) {
 			return fmt.Errorf("series %q has %d values for %d categories", s.Name, len(s.Values), len(c.Categories))

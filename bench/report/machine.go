@@ -18,6 +18,7 @@ type Machine struct {
 	Go         string
 	OS, Arch   string
 	Date       time.Time
+	Load       string   // the 1-minute load average when the run began, where known
 	Modules    []string // "path version" of every dependency the binary holds
 }
 
@@ -32,6 +33,7 @@ func ThisMachine(now time.Time) Machine {
 		OS:         runtime.GOOS,
 		Arch:       runtime.GOARCH,
 		Date:       now.UTC(),
+		Load:       loadAverage("/proc/loadavg"),
 		Modules:    modules(),
 	}
 }
@@ -42,6 +44,9 @@ func (m Machine) Markdown() string {
 	fmt.Fprintf(&b, "- CPU: %s, %d cores, GOMAXPROCS=%d, %s/%s\n", m.CPU, m.Cores, m.GOMAXPROCS, m.OS, m.Arch)
 	fmt.Fprintf(&b, "- Go: %s\n", m.Go)
 	fmt.Fprintf(&b, "- Date: %s\n", m.Date.Format("2006-01-02 15:04 MST"))
+	if m.Load != "" {
+		fmt.Fprintf(&b, "- Load average when the run began: %s (other work on the machine skews the numbers)\n", m.Load)
+	}
 	if len(m.Modules) > 0 {
 		fmt.Fprintf(&b, "- Versions: %s\n", strings.Join(m.Modules, ", "))
 	}
@@ -64,6 +69,20 @@ func cpuModel(path string) string {
 		}
 	}
 	return "unknown CPU"
+}
+
+// loadAverage returns the first field of a /proc/loadavg-like file, or ""
+// where there is none.
+func loadAverage(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return ""
+	}
+	return fields[0]
 }
 
 // measured are the modules whose versions belong next to the numbers.
