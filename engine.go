@@ -34,6 +34,7 @@ type engine[T any] struct {
 	idle     workerStack[T]       // guarded by mu
 	queue    queue.Queue[item[T]] // guarded by mu
 	waiters  list.List            // guarded by mu; *waiter[T] submitters waiting for room, oldest first
+	launch   *worker[T]           // guarded by mu; workers whose goroutine unlock must start
 	reaping  bool                 // guarded by mu; the reaper goroutine is running
 	drained  chan struct{}        // guarded by mu; closed when every accepted task has finished; nil when nobody waits
 	counts   counters             // guarded by mu
@@ -68,7 +69,7 @@ func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 	}
 	e.mu.Lock()
 	e.refillLocked()
-	e.mu.Unlock()
+	e.unlock()
 	return e
 }
 
@@ -78,21 +79,21 @@ func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error {
 	e.mu.Lock()
 	if e.closed {
-		e.mu.Unlock()
+		e.unlock()
 		return ErrPoolClosed
 	}
 	if e.waiters.Len() == 0 && e.placeLocked(it) {
 		e.counts.submitted++
-		e.mu.Unlock()
+		e.unlock()
 		return nil
 	}
 	if !mayWait && e.cfg.nonblocking {
-		e.mu.Unlock()
+		e.unlock()
 		return ErrPoolOverload
 	}
 	w := &waiter[T]{it: it, done: make(chan error, 1)}
 	w.elem = e.waiters.PushBack(w)
-	e.mu.Unlock()
+	e.unlock()
 	return e.await(ctx, w)
 }
 
@@ -140,10 +141,10 @@ func (e *engine[T]) await(ctx context.Context, w *waiter[T]) error {
 	if w.elem != nil {
 		e.waiters.Remove(w.elem)
 		w.elem = nil
-		e.mu.Unlock()
+		e.unlock()
 		return ctx.Err()
 	}
-	e.mu.Unlock()
+	e.unlock()
 	return <-w.done // decided before the cancellation was seen
 }
 
@@ -213,14 +214,14 @@ func (e *engine[T]) finishLocked(panicked bool) {
 func (e *engine[T]) wait() {
 	e.mu.Lock()
 	if e.counts.completed == e.counts.submitted {
-		e.mu.Unlock()
+		e.unlock()
 		return
 	}
 	if e.drained == nil {
 		e.drained = make(chan struct{})
 	}
 	drained := e.drained
-	e.mu.Unlock()
+	e.unlock()
 	<-drained
 }
 
@@ -228,7 +229,7 @@ func (e *engine[T]) wait() {
 // ones as they finish, or starting queued work and waiting submitters.
 func (e *engine[T]) tune(n int) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock()
 	e.capacity = n
 	if surplus := e.workers - n; surplus > 0 {
 		e.idle.cutBottom(min(surplus, e.idle.len()), e.retireLocked)
@@ -242,14 +243,14 @@ func (e *engine[T]) tune(n int) {
 func (e *engine[T]) release() {
 	e.mu.Lock()
 	if e.closed {
-		e.mu.Unlock()
+		e.unlock()
 		return
 	}
 	e.closed = true
 	close(e.closing)
 	e.idle.cutBottom(e.idle.len(), e.retireLocked)
 	e.refuseWaitersLocked()
-	e.mu.Unlock()
+	e.unlock()
 	if e.live.Add(closedBit) == closedBit {
 		close(e.exited)
 	}
@@ -308,7 +309,7 @@ func (e *engine[T]) isClosed() bool {
 
 func (e *engine[T]) stats() Stats {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock()
 	return Stats{
 		Capacity:  capacityOrUnlimited(e.capacity),
 		Workers:   e.workers,

@@ -37,11 +37,11 @@ func (e *engine[T]) reap() {
 			// Decided under the same lock a parking worker checks, so no
 			// worker is left parked without a reaper.
 			e.reaping = false
-			e.mu.Unlock()
+			e.unlock()
 			e.goroutineDone()
 			return
 		}
-		e.mu.Unlock()
+		e.unlock()
 	}
 }
 

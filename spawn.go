@@ -10,9 +10,12 @@ import (
 // worker is one goroutine of the pool. Between tasks it parks on its tasks
 // channel, from the idle stack.
 type worker[T any] struct {
-	e         *engine[T]
-	tasks     chan item[T] // buffered; a task handed over, or closed to retire the worker
-	idleSince time.Time    // guarded by e.mu; when the worker last parked
+	e          *engine[T]
+	tasks      chan item[T] // buffered; a task handed over, or closed to retire the worker
+	idleSince  time.Time    // guarded by e.mu; when the worker last parked
+	first      item[T]      // its first task, unless it starts parked
+	parked     bool         // it starts parked, as a minimum worker
+	launchNext *worker[T]   // guarded by e.mu; next in e.launch
 }
 
 // startLocked hands it to the most recently parked worker, or to a new one.
@@ -25,7 +28,8 @@ func (e *engine[T]) startLocked(it item[T]) {
 		return
 	}
 	w := e.newWorkerLocked()
-	go w.loop(it, false)
+	w.first = it
+	e.launchLocked(w)
 }
 
 // spawnParkedLocked starts a worker that parks until handed a task.
@@ -33,8 +37,30 @@ func (e *engine[T]) startLocked(it item[T]) {
 func (e *engine[T]) spawnParkedLocked() {
 	w := e.newWorkerLocked()
 	w.idleSince = e.cfg.clock.Now()
+	w.parked = true
 	e.idle.push(w)
-	go w.loop(item[T]{}, true)
+	e.launchLocked(w)
+}
+
+// launchLocked queues w's goroutine to be started by e.unlock, so that
+// goroutine creation never lengthens the time e.mu is held. Caller holds e.mu.
+func (e *engine[T]) launchLocked(w *worker[T]) {
+	w.launchNext = e.launch
+	e.launch = w
+}
+
+// unlock releases e.mu, then starts the goroutines of the workers created
+// while it was held.
+func (e *engine[T]) unlock() {
+	w := e.launch
+	e.launch = nil
+	e.mu.Unlock()
+	for w != nil {
+		next := w.launchNext
+		w.launchNext = nil
+		go w.loop()
+		w = next
+	}
 }
 
 func (e *engine[T]) newWorkerLocked() *worker[T] {
@@ -52,13 +78,15 @@ func (e *engine[T]) retireLocked(w *worker[T]) {
 	e.counts.retired++
 }
 
-// loop runs tasks until the worker is retired: it, unless parked, then each
-// task next hands it.
-func (w *worker[T]) loop(it item[T], parked bool) {
+// loop runs tasks until the worker is retired: its first task, unless it
+// starts parked, then each task next hands it.
+func (w *worker[T]) loop() {
 	e := w.e
 	ok, clean := true, false
 	defer func() { e.exit(clean) }()
-	if parked {
+	it := w.first
+	w.first = item[T]{}
+	if w.parked {
 		it, ok = w.wait()
 	} else {
 		e.started()
@@ -81,7 +109,7 @@ func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
 		if it, ok = e.queue.Pop(); ok {
 			e.running++
 			e.admitLocked() // the queue has room for a waiting submitter
-			e.mu.Unlock()
+			e.unlock()
 			return it, true
 		}
 		if e.closed {
@@ -91,7 +119,7 @@ func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
 			return e.parkLocked(w)
 		}
 		e.spinning++
-		e.mu.Unlock()
+		e.unlock()
 		e.spin()
 		e.mu.Lock()
 		e.spinning--
@@ -99,12 +127,12 @@ func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
 	// Surplus after Tune shrank the pool, or released with nothing queued.
 	e.workers--
 	e.counts.retired++
-	e.mu.Unlock()
+	e.unlock()
 	return it, false
 }
 
-// spinRounds is how many times a worker yields, watching for a task, before
-// it parks.
+// spinRounds is how many times a worker yields the processor, watching for
+// a task, before it parks.
 const spinRounds = 16
 
 // spin yields the processor until a task is queued for a spinning worker,
@@ -125,7 +153,7 @@ func (e *engine[T]) parkLocked(w *worker[T]) (item[T], bool) {
 	e.idle.push(w)
 	e.admitLocked() // a waiting submitter may hand this worker its task
 	e.startReaperLocked()
-	e.mu.Unlock()
+	e.unlock()
 	return w.wait()
 }
 
@@ -153,7 +181,7 @@ func (e *engine[T]) started() {
 		it, _ := e.queue.Pop()
 		e.startLocked(it)
 	}
-	e.mu.Unlock()
+	e.unlock()
 }
 
 // exit runs as the worker's goroutine ends. clean is false when a task
@@ -166,7 +194,7 @@ func (e *engine[T]) exit(clean bool) {
 		e.workers--
 		e.counts.retired++
 		e.refillLocked()
-		e.mu.Unlock()
+		e.unlock()
 	}
 	e.goroutineDone()
 }
