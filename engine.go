@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/tidego/tide/internal/queue"
 )
@@ -49,13 +48,6 @@ type counters struct {
 type item[T any] struct {
 	f   func()
 	arg T
-}
-
-// waiter is a submitter waiting for room.
-type waiter[T any] struct {
-	it   item[T]
-	elem *list.Element // guarded by mu; nil once accepted, refused or withdrawn
-	done chan error    // buffered; receives nil once accepted, or ErrPoolClosed
 }
 
 func newEngine[T any](cfg config, fn func(T)) *engine[T] {
@@ -130,50 +122,6 @@ func (e *engine[T]) placeLocked(it item[T]) bool {
 	return true
 }
 
-// await blocks until w is accepted or refused, or ctx is done.
-func (e *engine[T]) await(ctx context.Context, w *waiter[T]) error {
-	select {
-	case err := <-w.done:
-		return err
-	case <-ctx.Done():
-	}
-	e.mu.Lock()
-	if w.elem != nil {
-		e.waiters.Remove(w.elem)
-		w.elem = nil
-		e.unlock()
-		return ctx.Err()
-	}
-	e.unlock()
-	return <-w.done // decided before the cancellation was seen
-}
-
-// admitLocked accepts waiting submitters, oldest first, while there is room.
-// Caller holds e.mu.
-func (e *engine[T]) admitLocked() {
-	for e.waiters.Len() > 0 {
-		front := e.waiters.Front()
-		w := front.Value.(*waiter[T])
-		if !e.placeLocked(w.it) {
-			return
-		}
-		e.waiters.Remove(front)
-		w.elem = nil
-		e.counts.submitted++
-		w.done <- nil
-	}
-}
-
-// refuseWaitersLocked wakes every waiting submitter with ErrPoolClosed.
-// Caller holds e.mu.
-func (e *engine[T]) refuseWaitersLocked() {
-	for e.waiters.Len() > 0 {
-		w := e.waiters.Remove(e.waiters.Front()).(*waiter[T])
-		w.elem = nil
-		w.done <- ErrPoolClosed
-	}
-}
-
 // refillLocked restores what the pool is owed after it gained room or lost a
 // worker: workers for queued tasks up to capacity, the minimum of parked
 // workers, then waiting submitters. Caller holds e.mu.
@@ -238,73 +186,9 @@ func (e *engine[T]) tune(n int) {
 	e.startReaperLocked()
 }
 
-// release stops intake, refuses waiting submitters and retires the parked
-// workers; busy workers drain the queue, then exit. Safe to call repeatedly.
-func (e *engine[T]) release() {
-	e.mu.Lock()
-	if e.closed {
-		e.unlock()
-		return
-	}
-	e.closed = true
-	close(e.closing)
-	e.idle.cutBottom(e.idle.len(), e.retireLocked)
-	e.refuseWaitersLocked()
-	e.unlock()
-	if e.live.Add(closedBit) == closedBit {
-		close(e.exited)
-	}
-}
-
-// closedBit is added to engine.live by release, so that the count reads
-// exactly closedBit once the pool is released and its last goroutine is gone.
-const closedBit = 1 << 62
-
-// goroutineStartLocked counts a goroutine about to start. Caller holds e.mu.
-func (e *engine[T]) goroutineStartLocked() { e.live.Add(1) }
-
-// goroutineDone counts a goroutine of the pool as gone. It must be the
-// goroutine's very last step, so that no goroutine of the pool is left when
-// releaseTimeout sees e.exited closed.
-func (e *engine[T]) goroutineDone() {
-	if e.live.Add(-1) == closedBit {
-		close(e.exited)
-	}
-}
-
 // submitFunc is submit for a closure; it makes *engine[T] a scheduler.
 func (e *engine[T]) submitFunc(ctx context.Context, task func(), mayWait bool) error {
 	return e.submit(ctx, item[T]{f: task}, mayWait)
-}
-
-// releaseTimeout releases the pool and waits up to d for its goroutines to
-// exit.
-func (e *engine[T]) releaseTimeout(d time.Duration) error {
-	e.release()
-	select {
-	case <-e.exited:
-		settle()
-		return nil
-	default:
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-e.exited:
-		settle()
-		return nil
-	case <-t.C:
-		return ErrTimeout
-	}
-}
-
-func (e *engine[T]) isClosed() bool {
-	select {
-	case <-e.closing:
-		return true
-	default:
-		return false
-	}
 }
 
 func (e *engine[T]) stats() Stats {
@@ -322,17 +206,4 @@ func (e *engine[T]) stats() Stats {
 		Spawned:   e.counts.spawned,
 		Retired:   e.counts.retired,
 	}
-}
-
-// settle gives a pool goroutine that has signalled its exit, and may still
-// be running its last instructions on another processor, time to finish
-// returning, so that no goroutine of the pool is seen once releaseTimeout
-// returns. The race detector makes that tail much longer.
-func settle() {
-	runtime.Gosched()
-	d := 50 * time.Microsecond
-	if raceEnabled {
-		d = 250 * time.Microsecond
-	}
-	time.Sleep(d)
 }
