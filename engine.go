@@ -101,20 +101,28 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error 
 // on (see started), without the submitter paying for a wake-up that gains
 // nothing. A worker woken while tasks are queued takes the oldest, so the
 // queue keeps its order.
+//
+// The first queued tasks are thus promised to the free (spinning or parked)
+// workers, one each: a free worker counts as room only while it is not yet
+// promised one, and the queue size bounds only the tasks queued beyond
+// those. (Without that count, a burst of submissions while a handed worker
+// had not yet started queued any number of tasks for one parked worker, past
+// the queue size: found by FuzzPool, pinned by TestQueueBoundaries.)
 func (e *engine[T]) placeLocked(it item[T]) bool {
-	switch {
-	case e.queue.Len() < e.spinning:
+	free := e.spinning + e.idle.len()
+	switch queued := e.queue.Len(); {
+	case queued < e.spinning:
 		e.queue.Push(it)
 		e.nudge.Store(true)
-	case e.idle.len() > 0 && e.starting.Load() > 0:
+	case queued < free && e.starting.Load() > 0:
 		e.queue.Push(it)
-	case e.idle.len() > 0 || e.workers < e.capacity:
+	case queued < free || e.workers < e.capacity:
 		if oldest, ok := e.queue.Pop(); ok {
 			e.queue.Push(it)
 			it = oldest
 		}
 		e.startLocked(it)
-	case e.queue.Len() < e.cfg.queueSize:
+	case queued-free < e.cfg.queueSize:
 		e.queue.Push(it)
 	default:
 		return false

@@ -101,12 +101,14 @@ func TestFuture(t *testing.T) {
 	})
 
 	t.Run("a full nonblocking pool makes the Future ready with ErrPoolOverload", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
-		gt := newGate()
-		defer gt.open()
-		p.Go(gt.task())
-		_, err := tide.SubmitFuture(p, func() (int, error) { return 1, nil }).Wait()
-		assert.ErrorIs(t, err, tide.ErrPoolOverload)
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+			gt := newGate()
+			defer gt.open()
+			p.Go(gt.task())
+			_, err := tide.SubmitFuture(p, func() (int, error) { return 1, nil }).Wait()
+			assert.ErrorIs(t, err, tide.ErrPoolOverload)
+		})
 	})
 
 	t.Run("a nil function makes the Future ready with ErrNilTask", func(t *testing.T) {

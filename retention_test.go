@@ -1,0 +1,206 @@
+package tide_test
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"testing/synctest"
+	"time"
+	"weak"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+// payload is what a tracked task's closure holds on to. It has a pointer
+// field so that it is never placed in the tiny allocator's shared blocks,
+// where a neighbour could keep it alive.
+type payload struct {
+	data [64]byte
+	next *payload
+}
+
+//go:noinline
+func (pl *payload) use() { pl.data[0]++ }
+
+// tracked returns a task whose closure holds a fresh payload, and a weak
+// pointer to that payload: once nothing holds the task, the weak pointer
+// goes nil at the next garbage collection. The payload escapes only into the
+// closure, so after the caller has handed the task over, whatever keeps the
+// payload alive is the pool.
+func tracked(wrap func(func())) (func(), weak.Pointer[payload]) {
+	pl := &payload{}
+	task := func() { pl.use() }
+	if wrap != nil {
+		inner := task
+		task = func() { wrap(inner) }
+	}
+	return task, weak.Make(pl)
+}
+
+// submitTracked submits a tracked task with submit and returns its weak
+// pointer. The task is only reachable through the pool once it returns.
+func submitTracked(t *testing.T, submit func(func()) error, wrap func(func())) weak.Pointer[payload] {
+	t.Helper()
+	task, wp := tracked(wrap)
+	require.NoError(t, submit(task))
+	return wp
+}
+
+// requireCollected runs the garbage collector and fails if any payload is
+// still reachable.
+func requireCollected(t *testing.T, wps ...weak.Pointer[payload]) {
+	t.Helper()
+	runtime.GC()
+	runtime.GC()
+	for i, wp := range wps {
+		require.Nil(t, wp.Value(), "payload %d of %d is still held after its task ran", i, len(wps))
+	}
+}
+
+func TestRetention(t *testing.T) {
+	t.Run("a task that ran is not held by its worker, parked or retired", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(4), tide.WithExpiry(time.Second))
+			var wps []weak.Pointer[payload]
+			for range 4 {
+				wps = append(wps, submitTracked(t, p.Submit, nil))
+			}
+			p.Wait()
+			synctest.Wait()
+			require.Positive(t, p.Idle())
+			requireCollected(t, wps...)
+			time.Sleep(2 * time.Second)
+			synctest.Wait()
+			require.Zero(t, p.Stats().Workers)
+			requireCollected(t, wps...)
+		})
+	})
+
+	t.Run("a task that waited in the queue is not held by its slot", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1))
+			g := newGate()
+			p.Go(g.task())
+			var wps []weak.Pointer[payload]
+			for range 300 { // more than one segment of the queue
+				wps = append(wps, submitTracked(t, p.Submit, nil))
+			}
+			synctest.Wait()
+			require.Equal(t, 300, p.Waiting())
+			g.open()
+			p.Wait()
+			synctest.Wait()
+			requireCollected(t, wps...)
+		})
+	})
+
+	t.Run("a task handed over in a burst to parked workers is not held", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(4), tide.WithMinWorkers(4))
+			var wps []weak.Pointer[payload]
+			for range 16 {
+				wps = append(wps, submitTracked(t, p.Submit, nil))
+			}
+			p.Wait()
+			synctest.Wait()
+			requireCollected(t, wps...)
+		})
+	})
+
+	t.Run("a task admitted after waiting for room is not held by the waiter", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			g := newGate()
+			p.Go(g.task())
+			var wps []weak.Pointer[payload]
+			var errcs []<-chan error
+			for range 5 {
+				task, wp := tracked(nil)
+				wps = append(wps, wp)
+				errcs = append(errcs, submitAsync(p, task))
+				synctest.Wait()
+			}
+			g.open()
+			for _, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+				require.NoError(t, err)
+			}
+			p.Wait()
+			synctest.Wait()
+			requireCollected(t, wps...)
+		})
+	})
+
+	t.Run("a task withdrawn by its context or refused at Release is not held", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			g := newGate()
+			p.Go(g.task())
+			ctx, cancel := context.WithCancel(context.Background())
+			withdrawn, wpWithdrawn := tracked(nil)
+			errWithdrawn := make(chan error, 1)
+			go func(task func()) { errWithdrawn <- p.SubmitContext(ctx, task) }(withdrawn)
+			refused, wpRefused := tracked(nil)
+			errRefused := submitAsync(p, refused)
+			synctest.Wait()
+			cancel()
+			assert.Equal(t, context.Canceled, <-errWithdrawn)
+			p.Release()
+			assert.ErrorIs(t, <-errRefused, tide.ErrPoolClosed)
+			synctest.Wait()
+			requireCollected(t, wpWithdrawn, wpRefused)
+			g.open()
+		})
+	})
+
+	t.Run("a task that panicked, its panic value included, is not held", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(2), tide.WithPanicHandler(func(any) {}))
+			var wps []weak.Pointer[payload]
+			for range 4 {
+				pl := &payload{}
+				wps = append(wps, weak.Make(pl))
+				p.Go(func() { panic(pl) })
+			}
+			wps = append(wps, submitTracked(t, p.Submit, func(f func()) { f(); panic("after") }))
+			p.Wait()
+			synctest.Wait()
+			requireCollected(t, wps...)
+		})
+	})
+
+	t.Run("a task that called runtime.Goexit is not held", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(2))
+			var wps []weak.Pointer[payload]
+			for range 4 {
+				wps = append(wps, submitTracked(t, p.Submit, func(f func()) { f(); runtime.Goexit() }))
+			}
+			p.Wait()
+			synctest.Wait()
+			requireCollected(t, wps...)
+		})
+	})
+
+	t.Run("an argument given to a FuncPool's Invoke is not held once fn ran", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			fp, err := tide.NewFuncPool(func(pl *payload) { pl.use() }, tide.WithCapacity(2))
+			require.NoError(t, err)
+			t.Cleanup(func() { require.NoError(t, fp.Pool().ReleaseTimeout(virtualDeadline)) })
+			g := newGate()
+			require.NoError(t, fp.Pool().Submit(g.task())) // so that some arguments queue
+			var wps []weak.Pointer[payload]
+			for range 10 {
+				pl := &payload{}
+				wps = append(wps, weak.Make(pl))
+				require.NoError(t, fp.Invoke(pl))
+			}
+			g.open()
+			fp.Pool().Wait()
+			synctest.Wait()
+			requireCollected(t, wps...)
+		})
+	})
+}

@@ -1,0 +1,330 @@
+package tide_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+// discardLogs is the option that silences the panic reports of a test.
+func discardLogs() tide.Option { return tide.WithLogger(slog.New(slog.DiscardHandler)) }
+
+// virtualDeadline bounds every wait for an outcome in these tests. Inside a
+// synctest bubble it costs nothing: time jumps to it only once every
+// goroutine is blocked, that is, once the outcome can no longer come.
+const virtualDeadline = time.Hour
+
+// parkedSubmitters are k submitters, each on its own goroutine, calling in
+// turn Submit, Go and SubmitContext with task. Each reports on its channel
+// what its call returned, or for Go the error it panicked with.
+func parkSubmitters(p *tide.Pool, k int, task func()) []<-chan error {
+	errcs := make([]<-chan error, k)
+	for i := range k {
+		errc := make(chan error, 1)
+		errcs[i] = errc
+		switch i % 3 {
+		case 0:
+			go func() { errc <- p.Submit(task) }()
+		case 1:
+			go func() {
+				defer func() {
+					if r := recover(); r != nil {
+						err, _ := r.(error)
+						errc <- fmt.Errorf("Go panicked: %w", err)
+					}
+				}()
+				p.Go(task)
+				errc <- nil
+			}()
+		case 2:
+			go func() { errc <- p.SubmitContext(context.Background(), task) }()
+		}
+		synctest.Wait() // parked in turn, so that they are admitted in this order
+	}
+	return errcs
+}
+
+// requireReturnWithin waits for every submitter of errcs, failing the test
+// if one has not returned by the virtual deadline d, and returns what they
+// returned.
+func requireReturnWithin(t *testing.T, d time.Duration, errcs []<-chan error) []error {
+	t.Helper()
+	deadline := time.After(d)
+	errs := make([]error, len(errcs))
+	for i, errc := range errcs {
+		select {
+		case errs[i] = <-errc:
+		case <-deadline:
+			require.FailNowf(t, "stranded submitter", "submitter %d of %d has not returned after %v", i, len(errcs), d)
+		}
+	}
+	return errs
+}
+
+func TestParkedSubmittersWakeUp(t *testing.T) {
+	const k = 6 // parked submitters, two of each kind
+
+	// Each event below fires once, on a pool whose only worker is busy with
+	// a gated task and whose queue is full, with k submitters parked behind
+	// it. The parked submitters' tasks return at once, so the room one event
+	// makes passes from each to the next: all k must return.
+	events := []struct {
+		name string
+		// busy is the task holding the only worker; fire makes the event
+		// happen once gate is open.
+		busy func(gate) func()
+		fire func(t *testing.T, p *tide.Pool, g gate)
+		opts []tide.Option
+		want error // what every parked submitter gets
+	}{
+		{
+			name: "a task that finishes",
+			busy: func(g gate) func() { return g.task() },
+			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+		},
+		{
+			name: "a task that panics",
+			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
+			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+			opts: []tide.Option{tide.WithPanicHandler(func(any) {})},
+		},
+		{
+			name: "a task that panics under a panic handler that panics too",
+			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
+			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()},
+		},
+		{
+			name: "a task that calls runtime.Goexit",
+			busy: func(g gate) func() { return func() { <-g; runtime.Goexit() } },
+			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+		},
+		{
+			name: "Tune growing the capacity",
+			busy: func(g gate) func() { return g.task() },
+			fire: func(t *testing.T, p *tide.Pool, g gate) { require.NoError(t, p.Tune(2)) },
+		},
+		{
+			name: "Release",
+			busy: func(g gate) func() { return g.task() },
+			fire: func(t *testing.T, p *tide.Pool, g gate) { p.Release() },
+			want: tide.ErrPoolClosed,
+		},
+	}
+	for _, queueSize := range []int{0, 1} {
+		for _, ev := range events {
+			t.Run(fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					opts := append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)
+					p := newPool(t, opts...)
+					g := newGate()
+					require.NoError(t, p.Submit(ev.busy(g)))
+					for range queueSize {
+						require.NoError(t, p.Submit(func() {}))
+					}
+					errcs := parkSubmitters(p, k, func() {})
+					for i, errc := range errcs {
+						require.True(t, pending(errc), "submitter %d must wait for room", i)
+					}
+
+					ev.fire(t, p, g)
+					errs := requireReturnWithin(t, virtualDeadline, errcs)
+
+					for i, err := range errs {
+						if ev.want == nil {
+							assert.NoError(t, err, "submitter %d", i)
+						} else {
+							assert.ErrorIs(t, err, ev.want, "submitter %d", i)
+						}
+					}
+					if pending((<-chan struct{})(g)) {
+						g.open() // the event left the busy task waiting
+					}
+					p.Wait()
+					synctest.Wait()
+					st := p.Stats()
+					accepted := uint64(1 + queueSize)
+					if ev.want == nil {
+						accepted += k
+					}
+					assert.Equal(t, accepted, st.Submitted)
+					assert.Equal(t, accepted, st.Completed)
+					assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
+				})
+			})
+		}
+	}
+
+	t.Run("a worker retired after Tune shrank the pool does not take the room from parked submitters", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(0))
+			first, second := newGate(), newGate()
+			p.Go(first.task())
+			p.Go(second.task())
+			errcs := parkSubmitters(p, k, func() {})
+			require.NoError(t, p.Tune(1))
+
+			first.open() // its worker is surplus and retires: still no room
+			synctest.Wait()
+			st := p.Stats()
+			require.Equal(t, 1, st.Workers)
+			require.Equal(t, uint64(1), st.Retired)
+			for i, errc := range errcs {
+				require.True(t, pending(errc), "submitter %d: the pool is still full", i)
+			}
+
+			second.open() // the remaining worker makes room, passed on to all
+			for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+				assert.NoError(t, err, "submitter %d", i)
+			}
+			p.Wait()
+			synctest.Wait()
+			assert.Equal(t, 1, p.Stats().Workers)
+		})
+	})
+
+	t.Run("time passing while submitters wait retires no busy worker, and each finishing task admits one", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(0), tide.WithExpiry(time.Second))
+			tokens := make(chan struct{}) // each send lets one running task return
+			task := func() { <-tokens }
+			p.Go(task)
+			p.Go(task)
+			errcs := parkSubmitters(p, k, task)
+			time.Sleep(10 * time.Second)
+			synctest.Wait()
+			st := p.Stats()
+			require.Zero(t, st.Retired, "busy workers are not retired")
+			require.Equal(t, 2, st.Running)
+			for i := range k {
+				tokens <- struct{}{}
+				synctest.Wait()
+				for j, errc := range errcs[i:] {
+					require.Equal(t, j > 0, pending(errc), "after %d tasks returned, submitter %d", i+1, i+j)
+				}
+				require.Zero(t, p.Idle(), "a worker parked while a submitter waits, or one is left running nothing")
+			}
+			tokens <- struct{}{}
+			tokens <- struct{}{}
+			p.Wait()
+			assert.Equal(t, uint64(2+k), p.Stats().Completed)
+		})
+	})
+
+	t.Run("a cancelled SubmitContext leaves the room to the submitters behind it", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			g := newGate()
+			p.Go(g.task())
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cancelled := make(chan error, 1)
+			go func() { cancelled <- p.SubmitContext(ctx, func() { t.Error("a withdrawn task ran") }) }()
+			synctest.Wait()
+			errcs := parkSubmitters(p, k, func() {})
+			time.Sleep(time.Minute) // the first submitter's deadline passes
+			assert.Equal(t, context.DeadlineExceeded, <-cancelled)
+			g.open()
+			for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+				assert.NoError(t, err, "submitter %d", i)
+			}
+		})
+	})
+}
+
+func TestSubmitFromOwnTask(t *testing.T) {
+	// A task that submits to its own pool is a submitter like any other: on
+	// a full pool it waits for room, which, when every worker does the same,
+	// only something outside the pool can make (ants #197). These tests pin
+	// that outcome down, each within a virtual deadline.
+
+	t.Run("with room the inner task is accepted and runs after", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+			ran := make(chan struct{})
+			inner := make(chan error, 1)
+			p.Go(func() { inner <- p.Submit(func() { close(ran) }) })
+			require.NoError(t, <-inner)
+			<-ran
+			p.Wait()
+			assert.Equal(t, uint64(2), p.Stats().Completed)
+		})
+	})
+
+	t.Run("on its own full pool a blocking Submit waits, and Release frees it with ErrPoolClosed", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+			inner := make(chan error, 2)
+			p.Go(func() {
+				inner <- p.Submit(func() {}) // queued: the queue had room
+				inner <- p.Submit(func() {}) // no room until this task returns
+			})
+			require.NoError(t, <-inner)
+			time.Sleep(virtualDeadline)
+			synctest.Wait()
+			require.True(t, pending((<-chan error)(inner)), "the task waits for room that only its own return makes")
+			assert.Equal(t, 1, p.Running())
+			assert.Equal(t, 1, p.Waiting())
+
+			p.Release()
+			errcs := []<-chan error{inner}
+			assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, errcs)[0], tide.ErrPoolClosed)
+			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+			st := p.Stats()
+			assert.Equal(t, uint64(2), st.Completed, "the task and the one it queued ran")
+			assert.Equal(t, uint64(2), st.Submitted)
+		})
+	})
+
+	t.Run("on its own full pool a blocking Submit waits, and Tune growing frees it", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			inner := make(chan error, 1)
+			p.Go(func() { inner <- p.Submit(func() {}) })
+			synctest.Wait()
+			require.True(t, pending((<-chan error)(inner)))
+			require.NoError(t, p.Tune(2))
+			assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
+			p.Wait()
+			assert.Equal(t, uint64(2), p.Stats().Completed)
+		})
+	})
+
+	t.Run("SubmitContext with a deadline gives up, and the pool goes on", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			inner := make(chan error, 1)
+			p.Go(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				inner <- p.SubmitContext(ctx, func() { t.Error("a withdrawn task ran") })
+			})
+			assert.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
+			p.Wait()
+			ran := make(chan struct{})
+			p.Go(func() { close(ran) })
+			<-ran
+			assert.Equal(t, uint64(2), p.Stats().Completed)
+		})
+	})
+
+	t.Run("on a nonblocking pool Submit reports overload at once", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+			inner := make(chan error, 1)
+			p.Go(func() { inner <- p.Submit(func() {}) })
+			assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0], tide.ErrPoolOverload)
+			p.Wait()
+			assert.Equal(t, uint64(1), p.Stats().Completed)
+		})
+	})
+}
