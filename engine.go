@@ -104,10 +104,12 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error 
 //
 // The first queued tasks are thus promised to the free (spinning or parked)
 // workers, one each: a free worker counts as room only while it is not yet
-// promised one, and the queue size bounds only the tasks queued beyond
+// promised one, a new worker started while every free one is promised is a
+// new worker indeed, and the queue size bounds only the tasks queued beyond
 // those. (Without that count, a burst of submissions while a handed worker
-// had not yet started queued any number of tasks for one parked worker, past
-// the queue size: found by FuzzPool, pinned by TestQueueBoundaries.)
+// had not yet started queued tasks for parked workers that were then handed
+// other tasks, past the queue size: found by FuzzPool, pinned by
+// TestQueueBoundaries.)
 func (e *engine[T]) placeLocked(it item[T]) bool {
 	free := e.spinning + e.idle.len()
 	switch queued := e.queue.Len(); {
@@ -116,18 +118,27 @@ func (e *engine[T]) placeLocked(it item[T]) bool {
 		e.nudge.Store(true)
 	case queued < free && e.starting.Load() > 0:
 		e.queue.Push(it)
-	case queued < free || e.workers < e.capacity:
-		if oldest, ok := e.queue.Pop(); ok {
-			e.queue.Push(it)
-			it = oldest
-		}
-		e.startLocked(it)
+	case queued < free:
+		e.startLocked(e.oldestFirstLocked(it))
+	case e.workers < e.capacity:
+		e.spawnLocked(e.oldestFirstLocked(it))
 	case queued-free < e.cfg.queueSize:
 		e.queue.Push(it)
 	default:
 		return false
 	}
 	return true
+}
+
+// oldestFirstLocked returns the task a worker about to be handed it must
+// take instead: the oldest queued task, it taking its place in the queue, or
+// it when none is queued. Caller holds e.mu.
+func (e *engine[T]) oldestFirstLocked(it item[T]) item[T] {
+	if oldest, ok := e.queue.Pop(); ok {
+		e.queue.Push(it)
+		return oldest
+	}
+	return it
 }
 
 // refillLocked restores what the pool is owed after it gained room or lost a

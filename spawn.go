@@ -21,12 +21,19 @@ type worker[T any] struct {
 // startLocked hands it to the most recently parked worker, or to a new one.
 // Caller holds e.mu.
 func (e *engine[T]) startLocked(it item[T]) {
-	e.running++
-	e.starting.Add(1)
 	if w := e.idle.pop(); w != nil {
+		e.running++
+		e.starting.Add(1)
 		w.tasks <- it
 		return
 	}
+	e.spawnLocked(it)
+}
+
+// spawnLocked hands it to a new worker. Caller holds e.mu.
+func (e *engine[T]) spawnLocked(it item[T]) {
+	e.running++
+	e.starting.Add(1)
 	w := e.newWorkerLocked()
 	w.first = it
 	e.launchLocked(w)
