@@ -181,6 +181,29 @@ func TestQueueBoundaries(t *testing.T) {
 	}
 }
 
+func TestQueueBoundariesUnderTune(t *testing.T) {
+	t.Run("Tune growing a pool with parked minimum workers admits exactly the submitters there is room for", func(t *testing.T) {
+		for round := range 20 {
+			synctest.Test(t, func(t *testing.T) {
+				p := newPool(t, tide.WithCapacity(3), tide.WithMinWorkers(3), tide.WithQueueSize(0))
+				require.NoError(t, p.Tune(1)) // two minimum workers retire
+				g := newGate()
+				p.Go(g.task())
+				errcs := parkSubmitters(p, 5, g.task())
+				require.NoError(t, p.Tune(5)) // two minimum workers again, and room for two more
+				synctest.Wait()
+				for i, errc := range errcs {
+					assert.Equal(t, i == len(errcs)-1, pending(errc), "round %d: submitter %d", round, i)
+				}
+				st := p.Stats()
+				assert.Equal(t, 5, st.Running, "round %d", round)
+				assert.Zero(t, st.Waiting, "round %d", round)
+				g.open()
+			})
+		}
+	})
+}
+
 func TestExpiryBoundaries(t *testing.T) {
 	t.Run("a one-nanosecond expiry under steady load loses no task and leaves the minimum", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
