@@ -22,7 +22,8 @@ func hugeCapacities() []struct{ n, cap int } {
 	if strconv.IntSize < 64 {
 		return []struct{ n, cap int }{{math.MaxInt, -1}} // MaxInt32+1 does not fit an int
 	}
-	maxInt32Plus1 := int(int64(math.MaxInt32) + 1) // not a constant, so that the file compiles for 32-bit targets
+	wide := int64(math.MaxInt32) // a variable, not a constant, so that the file compiles for 32-bit targets
+	maxInt32Plus1 := int(wide + 1)
 	return []struct{ n, cap int }{{maxInt32Plus1, maxInt32Plus1}, {math.MaxInt, -1}}
 }
 

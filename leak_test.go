@@ -63,7 +63,7 @@ func TestLeakCanary(t *testing.T) {
 		cmd.Env = append(os.Environ(), leakCanaryEnv+"=1")
 		out, err := cmd.CombinedOutput()
 		var exit *exec.ExitError
-		require.True(t, errors.As(err, &exit), "the canary run passed, or did not run: %v\n%s", err, out)
+		require.ErrorAs(t, err, &exit, "the canary run passed, or did not run: %v\n%s", err, out)
 		assert.Contains(t, string(out), "--- PASS: TestLeakCanary", "the canary test itself passes")
 		assert.Contains(t, string(out), "found unexpected goroutines", "goleak reports the leak")
 		assert.Contains(t, string(out), "tide.(*worker[", "the leaked goroutine is the pool's worker")

@@ -264,7 +264,10 @@ func TestMisbehavingTasks(t *testing.T) {
 			task:     func() { panic("boom") },
 			handler:  func(any) {},
 			panicked: 1,
-			check:    func(t *testing.T, got any, logs string) { assert.Equal(t, "boom", got) },
+			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
+				assert.Equal(t, "boom", got)
+			},
 		},
 		{
 			name:     "panic(nil) reaches the handler as a *runtime.PanicNilError",
@@ -272,9 +275,10 @@ func TestMisbehavingTasks(t *testing.T) {
 			handler:  func(any) {},
 			panicked: 1,
 			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
 				var pne *runtime.PanicNilError
 				err, _ := got.(error)
-				assert.True(t, errors.As(err, &pne), "got %#v", got)
+				assert.ErrorAs(t, err, &pne, "got %#v", got)
 			},
 		},
 		{
@@ -282,6 +286,7 @@ func TestMisbehavingTasks(t *testing.T) {
 			task:     func() { panic(errors.New("no handler")) },
 			panicked: 1,
 			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
 				assert.Contains(t, logs, "tide: task panicked")
 				assert.Contains(t, logs, "no handler")
 				assert.Contains(t, logs, "reliability_test.go", "the stack names the task")
@@ -293,6 +298,7 @@ func TestMisbehavingTasks(t *testing.T) {
 			handler:  func(any) { panic("handler") },
 			panicked: 1,
 			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
 				assert.Contains(t, logs, "tide: panic handler panicked")
 				assert.Contains(t, logs, "handler")
 			},
@@ -302,7 +308,10 @@ func TestMisbehavingTasks(t *testing.T) {
 			task:    runtime.Goexit,
 			handler: func(any) {},
 			retired: 1,
-			check:   func(t *testing.T, got any, logs string) { assert.Nil(t, got, "the handler was called") },
+			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
+				assert.Nil(t, got, "the handler was called")
+			},
 		},
 	}
 	for _, c := range cases {
@@ -350,7 +359,7 @@ func TestMisbehavingTasks(t *testing.T) {
 				st := p.Stats()
 				assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4,
 					Panicked: c.panicked, Spawned: 1 + c.retired, Retired: c.retired}, st)
-				assert.Equal(t, 1, len(liveWorkers()), "one worker goroutine, no more")
+				assert.Len(t, liveWorkers(), 1, "one worker goroutine, no more")
 			})
 		})
 	}

@@ -14,12 +14,10 @@ import (
 	"github.com/tidego/tide"
 )
 
-// payload is what a tracked task's closure holds on to. It has a pointer
-// field so that it is never placed in the tiny allocator's shared blocks,
-// where a neighbour could keep it alive.
+// payload is what a tracked task's closure holds on to. It is too large for
+// the tiny allocator's shared blocks, where a neighbour could keep it alive.
 type payload struct {
 	data [64]byte
-	next *payload
 }
 
 //go:noinline

@@ -72,7 +72,7 @@ func TestRetirement(t *testing.T) {
 			parkInOrder(t, p, n, step)
 			start := time.Now() // the last worker parked now, the first n-1 steps before
 			for elapsed := time.Duration(0); elapsed <= 3*expiry; elapsed += 10 * time.Millisecond {
-				time.Sleep(start.Add(elapsed).Sub(time.Now()))
+				time.Sleep(time.Until(start.Add(elapsed)))
 				synctest.Wait()
 				young, old := 0, 0 // idle for less than the expiry; for two or more
 				for i := range n {

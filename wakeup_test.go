@@ -82,41 +82,41 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		// busy is the task holding the only worker; fire makes the event
 		// happen once gate is open.
 		busy func(gate) func()
-		fire func(t *testing.T, p *tide.Pool, g gate)
+		fire func(p *tide.Pool, g gate) error
 		opts []tide.Option
 		want error // what every parked submitter gets
 	}{
 		{
 			name: "a task that finishes",
 			busy: func(g gate) func() { return g.task() },
-			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
 		},
 		{
 			name: "a task that panics",
 			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
-			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
 			opts: []tide.Option{tide.WithPanicHandler(func(any) {})},
 		},
 		{
 			name: "a task that panics under a panic handler that panics too",
 			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
-			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
 			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()},
 		},
 		{
 			name: "a task that calls runtime.Goexit",
 			busy: func(g gate) func() { return func() { <-g; runtime.Goexit() } },
-			fire: func(t *testing.T, p *tide.Pool, g gate) { g.open() },
+			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
 		},
 		{
 			name: "Tune growing the capacity",
 			busy: func(g gate) func() { return g.task() },
-			fire: func(t *testing.T, p *tide.Pool, g gate) { require.NoError(t, p.Tune(2)) },
+			fire: func(p *tide.Pool, g gate) error { return p.Tune(2) },
 		},
 		{
 			name: "Release",
 			busy: func(g gate) func() { return g.task() },
-			fire: func(t *testing.T, p *tide.Pool, g gate) { p.Release() },
+			fire: func(p *tide.Pool, g gate) error { p.Release(); return nil },
 			want: tide.ErrPoolClosed,
 		},
 	}
@@ -136,7 +136,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 						require.True(t, pending(errc), "submitter %d must wait for room", i)
 					}
 
-					ev.fire(t, p, g)
+					require.NoError(t, ev.fire(p, g))
 					errs := requireReturnWithin(t, virtualDeadline, errcs)
 
 					for i, err := range errs {
