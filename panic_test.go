@@ -2,7 +2,6 @@ package tide_test
 
 import (
 	"bytes"
-	"errors"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -71,7 +70,7 @@ func TestPanics(t *testing.T) {
 		p.Wait()
 		var pe *runtime.PanicNilError
 		err, _ := got.Load().(error)
-		assert.True(t, errors.As(err, &pe))
+		assert.ErrorAs(t, err, &pe)
 		assert.Equal(t, uint64(1), p.Stats().Panicked)
 	})
 

@@ -40,7 +40,7 @@ func TestQueue(t *testing.T) {
 			require.Equal(t, want, v)
 			want++
 		}
-		assert.Equal(t, next, want)
+		assert.Equal(t, want, next, "every pushed item was popped")
 	})
 
 	t.Run("after a burst only one spare segment is kept", func(t *testing.T) {
@@ -67,7 +67,6 @@ func TestQueue(t *testing.T) {
 		q.Push(new([64]byte))
 		got, _ := q.Pop()
 		require.Same(t, p, got)
-		p, got = nil, nil
 		runtime.GC()
 		assert.Nil(t, wp.Value())
 		assert.Equal(t, 1, q.Len())
