@@ -127,6 +127,11 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 					opts := append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)
 					p := newPool(t, opts...)
 					g := newGate()
+					t.Cleanup(func() { // before the pool's release, so that a failure reports itself, not a deadlock
+						if pending((<-chan struct{})(g)) {
+							g.open()
+						}
+					})
 					require.NoError(t, p.Submit(ev.busy(g)))
 					for range queueSize {
 						require.NoError(t, p.Submit(func() {}))
@@ -163,6 +168,27 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			})
 		}
 	}
+
+	t.Run("a finishing task that makes room only in the queue admits the first parked submitter into it", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+			busy, queued := newGate(), newGate()
+			p.Go(busy.task())
+			p.Go(queued.task())
+			errcs := parkSubmitters(p, k, queued.task())
+			busy.open() // the worker takes the queued task, which blocks: one queue slot frees
+			synctest.Wait()
+			require.NoError(t, requireReturnWithin(t, virtualDeadline, errcs[:1])[0])
+			for i, errc := range errcs[1:] {
+				assert.True(t, pending(errc), "submitter %d: the queue is full again", i+1)
+			}
+			st := p.Stats()
+			assert.Equal(t, 1, st.Running)
+			assert.Equal(t, 1, st.Waiting)
+			queued.open()
+			requireReturnWithin(t, virtualDeadline, errcs[1:])
+		})
+	})
 
 	t.Run("a worker retired after Tune shrank the pool does not take the room from parked submitters", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
