@@ -3,6 +3,7 @@ package tide_test
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,18 @@ import (
 // ids of the workers in the order they parked.
 func parkInOrder(t *testing.T, p *tide.Pool, n int, step time.Duration) []uint64 {
 	t.Helper()
+	gaps := make([]time.Duration, n-1)
+	for i := range gaps {
+		gaps[i] = step
+	}
+	return parkWithGaps(t, p, gaps)
+}
+
+// parkWithGaps is parkInOrder with a gap of its own before each worker but
+// the first parks.
+func parkWithGaps(t *testing.T, p *tide.Pool, gaps []time.Duration) []uint64 {
+	t.Helper()
+	n := len(gaps) + 1
 	gates := make([]gate, n)
 	ids := make([]atomic.Uint64, n)
 	for i := range gates {
@@ -32,7 +45,7 @@ func parkInOrder(t *testing.T, p *tide.Pool, n int, step time.Duration) []uint64
 	order := make([]uint64, n)
 	for i, g := range gates {
 		if i > 0 {
-			time.Sleep(step)
+			time.Sleep(gaps[i-1])
 		}
 		g.open()
 		synctest.Wait()
@@ -65,30 +78,79 @@ func TestRetirement(t *testing.T) {
 		})
 	})
 
-	t.Run("a worker is never retired before it has been idle for the expiry", func(t *testing.T) {
+	t.Run("a worker is never retired before it has been idle for the expiry, and always within one more", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			const n, step = 8, 130 * time.Millisecond
-			parkInOrder(t, p, n, step)
-			start := time.Now() // the last worker parked now, the first n-1 steps before
-			for elapsed := time.Duration(0); elapsed <= 3*expiry; elapsed += 10 * time.Millisecond {
-				time.Sleep(time.Until(start.Add(elapsed)))
+			// Pairs of workers park a millisecond and a nanosecond apart,
+			// far enough from the others that the reaper, waking at the
+			// expiry of the first of a pair, sees the second just short of
+			// its own.
+			gaps := []time.Duration{300 * time.Millisecond, time.Millisecond, 509 * time.Millisecond, time.Nanosecond}
+			n := len(gaps) + 1
+			ids := parkWithGaps(t, p, gaps)
+			last := time.Now()
+			parked := make([]time.Time, n) // when worker i parked
+			parked[n-1] = last
+			for i := n - 2; i >= 0; i-- {
+				parked[i] = parked[i+1].Add(-gaps[i])
+			}
+			parkedAt := func(i int) time.Time { return parked[i] }
+			// Look at every instant that matters: a nanosecond before and at
+			// each worker's expiry and twice its expiry, and every 10 ms.
+			var instants []time.Time
+			for i := range n {
+				for _, d := range []time.Duration{expiry - time.Nanosecond, expiry, 2*expiry - time.Nanosecond, 2 * expiry} {
+					instants = append(instants, parkedAt(i).Add(d))
+				}
+			}
+			for d := time.Duration(0); d <= 3*expiry; d += 10 * time.Millisecond {
+				instants = append(instants, last.Add(d))
+			}
+			slices.SortFunc(instants, time.Time.Compare)
+			for _, at := range instants {
+				if at.Before(time.Now()) {
+					continue
+				}
+				time.Sleep(time.Until(at))
 				synctest.Wait()
-				young, old := 0, 0 // idle for less than the expiry; for two or more
-				for i := range n {
-					idle := elapsed + time.Duration(n-1-i)*step
+				live := liveWorkers()
+				for i, id := range ids {
+					idle := time.Since(parkedAt(i))
 					if idle < expiry {
-						young++
+						require.Contains(t, live, id, "worker %d retired after %v idle", i, idle)
 					}
 					if idle >= 2*expiry {
-						old++
+						require.NotContains(t, live, id, "worker %d still parked after %v idle", i, idle)
 					}
 				}
-				idle := p.Idle()
-				require.GreaterOrEqual(t, idle, young, "at %v: a worker was retired early", elapsed)
-				require.LessOrEqual(t, idle, n-old, "at %v: a worker idle for two expiries is still parked", elapsed)
 			}
 			assert.Zero(t, p.Stats().Workers)
+		})
+	})
+
+	t.Run("a worker reused while the reaper runs gets a full expiry from its last task, not its first park", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithExpiry(expiry))
+			// Three workers park 250 ms apart, so the reaper keeps running;
+			// the last parked is reused at 900 ms for 300 ms.
+			ids := parkInOrder(t, p, 3, 250*time.Millisecond)
+			reused := ids[2]
+			time.Sleep(400 * time.Millisecond)
+			g := newGate()
+			var ran atomic.Uint64
+			p.Go(func() { ran.Store(goid()); <-g })
+			synctest.Wait()
+			require.Equal(t, reused, ran.Load(), "the most recently parked worker runs the task")
+			time.Sleep(300 * time.Millisecond)
+			g.open()
+			synctest.Wait()
+			reparked := time.Now()
+			time.Sleep(expiry - time.Nanosecond)
+			synctest.Wait()
+			require.Equal(t, []uint64{reused}, liveWorkers(), "retired before a full expiry since its last task")
+			time.Sleep(expiry + time.Nanosecond)
+			synctest.Wait()
+			assert.Empty(t, liveWorkers(), "still parked %v after its last task", time.Since(reparked))
 		})
 	})
 
