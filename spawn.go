@@ -174,19 +174,20 @@ func (w *worker[T]) wait() (it item[T], ok bool) {
 }
 
 // started records that a worker handed a task is now running. Tasks queued
-// for a parked worker while it waited for a processor were held back only
+// for free workers while it waited for a processor were held back only
 // because no worker could have started sooner; now one can, so the last
-// worker to start wakes a parked one with the oldest, which on starting does
-// the same. Below capacity it may start a new worker instead, as Submit
-// would have.
+// worker to start hands each of them, oldest first, to a parked worker (or,
+// below capacity, a new one, as Submit would have).
 func (e *engine[T]) started() {
 	if e.starting.Add(-1) > 0 {
 		return
 	}
 	e.mu.Lock()
-	if e.starting.Load() == 0 && e.queue.Len() > 0 && (e.idle.len() > 0 || e.workers < e.capacity) {
-		it, _ := e.queue.Pop()
-		e.startLocked(it)
+	if e.starting.Load() == 0 {
+		for e.queue.Len() > 0 && (e.idle.len() > 0 || e.workers < e.capacity) {
+			it, _ := e.queue.Pop()
+			e.startLocked(it)
+		}
 	}
 	e.unlock()
 }
