@@ -138,16 +138,22 @@ func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
 	return it, false
 }
 
-// spinRounds is how many times a worker yields the processor, watching for
-// a task, before it parks.
-const spinRounds = 16
+// A spinning worker polls for a task spinPolls times in a row, then yields
+// the processor, spinYields times before it parks: a few microseconds, far
+// less than a park and wake-up costs.
+const (
+	spinPolls  = 256
+	spinYields = 8
+)
 
-// spin yields the processor until a task is queued for a spinning worker,
-// or spinRounds pass.
+// spin watches for a task queued for a spinning worker until one is queued
+// or the spin runs out.
 func (e *engine[T]) spin() {
-	for range spinRounds {
-		if e.nudge.Swap(false) {
-			return
+	for range spinYields {
+		for range spinPolls {
+			if e.nudge.Load() && e.nudge.Swap(false) {
+				return
+			}
 		}
 		runtime.Gosched()
 	}
