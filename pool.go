@@ -77,6 +77,11 @@ func buildConfig(opts []Option) (config, error) {
 // or returns ErrPoolOverload at once on a pool made WithNonblocking. It
 // returns ErrPoolClosed after Release (also to a submitter that was waiting
 // when Release came) and ErrNilTask for a nil task.
+//
+// A task that submits to its own pool is a submitter like any other: on a
+// full pool it waits for room, which, if every worker does the same, only
+// Release, Tune or the caller's context can make. Use SubmitContext or
+// WithNonblocking there.
 func (p *Pool) Submit(task func()) error {
 	if task == nil {
 		return ErrNilTask
@@ -150,7 +155,8 @@ func (p *Pool) ReleaseTimeout(d time.Duration) error { return p.s.releaseTimeout
 // IsClosed reports whether Release has been called.
 func (p *Pool) IsClosed() bool { return p.s.isClosed() }
 
-// Cap returns the capacity, or -1 when it is unlimited.
+// Cap returns the capacity, or -1 when it is unlimited (WithCapacity and
+// Tune with math.MaxInt also mean unlimited).
 func (p *Pool) Cap() int { return p.s.stats().Capacity }
 
 // Running returns the number of tasks executing now.
