@@ -110,7 +110,7 @@ func (w *worker[T]) loop() {
 // moment watching for a task; else it parks on the idle stack until handed a
 // task. ok is false when the worker must exit.
 func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
-	e.mu.Lock()
+	e.lockYielding()
 	e.finishLocked(panicked)
 	for spun := false; e.workers <= e.capacity; spun = true {
 		if it, ok = e.queue.Pop(); ok {
@@ -136,6 +136,16 @@ func (e *engine[T]) next(w *worker[T], panicked bool) (it item[T], ok bool) {
 	e.counts.retired++
 	e.unlock()
 	return it, false
+}
+
+// lockYielding locks e.mu for a worker. Instead of sleeping on the mutex
+// when it is held, the worker yields the processor and tries again: with more
+// runnable workers than processors, a worker woken from the mutex's sleep
+// queue would wait for a processor while holding up everyone behind it.
+func (e *engine[T]) lockYielding() {
+	for !e.mu.TryLock() {
+		runtime.Gosched()
+	}
 }
 
 // A spinning worker polls for a task spinPolls times in a row, then yields
