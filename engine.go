@@ -15,14 +15,15 @@ import (
 // keeps the counters. T is the argument type of a FuncPool; a plain Pool uses
 // struct{} and carries its tasks as closures.
 type engine[T any] struct {
-	cfg      config
-	fn       func(T)       // runs an item that has no closure; nil for a plain Pool
-	closing  chan struct{} // closed by release; stops the reaper
-	exited   chan struct{} // closed once the pool is closed and no goroutine of it is left
-	live     atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
-	nudge    atomic.Bool   // set when a task was queued for a spinning worker
-	starting atomic.Int32  // workers handed a task that have not yet started running
-	maxSpin  int           // most workers that may spin at once
+	cfg         config
+	fn          func(T)       // runs an item that has no closure; nil for a plain Pool
+	closing     chan struct{} // closed by release; stops the reaper
+	exited      chan struct{} // closed once the pool is closed and no goroutine of it is left
+	live        atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
+	nudge       atomic.Bool   // set when a task was queued for a spinning worker
+	starting    atomic.Int32  // workers handed a task that have not yet started running
+	maxSpin     int           // most workers that may spin at once
+	maxStarting int           // workers waiting to start beyond which a submitter yields
 
 	mu       sync.Mutex
 	capacity int                  // guarded by mu; math.MaxInt when unlimited
@@ -52,12 +53,13 @@ type item[T any] struct {
 
 func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 	e := &engine[T]{
-		cfg:      cfg,
-		fn:       fn,
-		closing:  make(chan struct{}),
-		exited:   make(chan struct{}),
-		capacity: cfg.capacity,
-		maxSpin:  max(1, runtime.GOMAXPROCS(0)/2),
+		cfg:         cfg,
+		fn:          fn,
+		closing:     make(chan struct{}),
+		exited:      make(chan struct{}),
+		capacity:    cfg.capacity,
+		maxSpin:     max(1, runtime.GOMAXPROCS(0)/2),
+		maxStarting: 8 * runtime.GOMAXPROCS(0),
 	}
 	e.mu.Lock()
 	e.refillLocked()
@@ -69,6 +71,7 @@ func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 // else it waits for room when mayWait (or the pool blocks by default), until
 // ctx is done or the pool is released.
 func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error {
+	e.yieldToStarting()
 	e.mu.Lock()
 	if e.closed {
 		e.unlock()
@@ -88,6 +91,20 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error 
 	e.unlock()
 	return e.await(ctx, w)
 }
+
+// yieldToStarting paces a submitter that runs ahead of the processors: while
+// more workers handed a task are waiting to start than there are processors
+// (maxStarting), it yields, a bounded number of times, so that those workers
+// and the ones returning from their task run first. Otherwise it would find
+// no free worker and start yet another, which could not run either.
+func (e *engine[T]) yieldToStarting() {
+	for i := 0; i < maxYields && int(e.starting.Load()) > e.maxStarting; i++ {
+		runtime.Gosched()
+	}
+}
+
+// maxYields bounds how long yieldToStarting holds a submitter back.
+const maxYields = 16
 
 // placeLocked finds room for it, in the order users can observe: an idle
 // worker, else a new worker while below capacity, else a place in the queue.
