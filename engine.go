@@ -93,10 +93,11 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error 
 }
 
 // yieldToStarting paces a submitter that runs ahead of the processors: while
-// more workers handed a task are waiting to start than there are processors
-// (maxStarting), it yields, a bounded number of times, so that those workers
+// more workers handed a task are waiting to start than maxStarting (eight
+// per processor), it yields, at most maxYields times, so that those workers
 // and the ones returning from their task run first. Otherwise it would find
-// no free worker and start yet another, which could not run either.
+// no free worker and start yet another, which could not run either. It
+// changes when a task is placed, never where.
 func (e *engine[T]) yieldToStarting() {
 	for i := 0; i < maxYields && int(e.starting.Load()) > e.maxStarting; i++ {
 		runtime.Gosched()
@@ -114,7 +115,7 @@ const maxYields = 16
 // spinning before it parks gets the task through the queue it is polling.
 // While workers already handed a task have not yet started running (every
 // processor is busy), a parked worker woken now could not start either: the
-// task is queued instead, and the first of those workers to start passes it
+// task is queued instead, and the last of those workers to start passes it
 // on (see started), without the submitter paying for a wake-up that gains
 // nothing. A worker woken while tasks are queued takes the oldest, so the
 // queue keeps its order.
