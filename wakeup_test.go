@@ -339,6 +339,7 @@ func TestSubmitFromOwnTask(t *testing.T) {
 			ran := make(chan struct{})
 			p.Go(func() { close(ran) })
 			<-ran
+			p.Wait() // the task counts as completed once it has returned
 			assert.Equal(t, uint64(2), p.Stats().Completed)
 		})
 	})
