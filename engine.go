@@ -163,19 +163,22 @@ func (e *engine[T]) oldestFirstLocked(it item[T]) item[T] {
 // worker: workers for queued tasks up to capacity, the minimum of parked
 // workers, then waiting submitters. Caller holds e.mu.
 func (e *engine[T]) refillLocked() {
-	for e.workers < e.capacity {
-		it, ok := e.queue.Pop()
-		if !ok {
-			break
-		}
-		e.startLocked(it)
-	}
+	e.handQueuedLocked()
 	if !e.closed {
 		for e.workers < e.floorLocked() {
 			e.spawnParkedLocked()
 		}
 	}
 	e.admitLocked()
+}
+
+// handQueuedLocked hands queued tasks, oldest first, to parked workers or,
+// below capacity, to new ones, while there are both. Caller holds e.mu.
+func (e *engine[T]) handQueuedLocked() {
+	for e.queue.Len() > 0 && (e.idle.len() > 0 || e.workers < e.capacity) {
+		it, _ := e.queue.Pop()
+		e.startLocked(it)
+	}
 }
 
 // floorLocked is the number of workers the reaper must leave alive.
@@ -228,6 +231,7 @@ func (e *engine[T]) submitFunc(ctx context.Context, task func(), mayWait bool) e
 	return e.submit(ctx, item[T]{f: task}, mayWait)
 }
 
+// stats takes a snapshot of the gauges and counters under the lock.
 func (e *engine[T]) stats() Stats {
 	e.mu.Lock()
 	defer e.unlock()

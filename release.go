@@ -60,6 +60,7 @@ func (e *engine[T]) releaseTimeout(d time.Duration) error {
 	}
 }
 
+// isClosed reports whether release has been called, without the lock.
 func (e *engine[T]) isClosed() bool {
 	select {
 	case <-e.closing:

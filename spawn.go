@@ -200,10 +200,7 @@ func (e *engine[T]) started() {
 	}
 	e.mu.Lock()
 	if e.starting.Load() == 0 {
-		for e.queue.Len() > 0 && (e.idle.len() > 0 || e.workers < e.capacity) {
-			it, _ := e.queue.Pop()
-			e.startLocked(it)
-		}
+		e.handQueuedLocked()
 	}
 	e.unlock()
 }
