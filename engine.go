@@ -241,10 +241,19 @@ func (e *engine[T]) stats() Stats {
 		Idle:      e.idle.len(),
 		Running:   e.running,
 		Waiting:   e.queue.Len(),
+		Blocked:   e.waiters.Len(),
 		Submitted: e.counts.submitted,
 		Completed: e.counts.completed,
 		Panicked:  e.counts.panicked,
 		Spawned:   e.counts.spawned,
 		Retired:   e.counts.retired,
 	}
+}
+
+// notePanic counts a panic that a group task or a future recovered itself,
+// so that Stats.Panicked counts every panic of the pool's tasks.
+func (e *engine[T]) notePanic() {
+	e.mu.Lock()
+	e.counts.panicked++
+	e.unlock()
 }

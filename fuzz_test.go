@@ -390,6 +390,7 @@ func (m *fuzzModel) stats() tide.Stats {
 		Idle:      len(m.idle),
 		Running:   len(m.running),
 		Waiting:   len(m.queue),
+		Blocked:   len(m.waiters),
 		Submitted: m.submitted,
 		Completed: m.completed,
 		Panicked:  m.panicked,

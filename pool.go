@@ -29,6 +29,8 @@ type scheduler interface {
 	tune(n int)
 	release()
 	releaseTimeout(d time.Duration) error
+	shutdown(ctx context.Context) error
+	notePanic()
 	isClosed() bool
 	stats() Stats
 }
@@ -42,6 +44,7 @@ type Stats struct {
 	Idle      int    // workers parked, waiting for a task
 	Running   int    // tasks executing now
 	Waiting   int    // tasks queued, not yet started
+	Blocked   int    // submitters waiting for room
 	Submitted uint64 // tasks accepted
 	Completed uint64 // tasks finished, panicked ones included
 	Panicked  uint64 // tasks that panicked
@@ -152,6 +155,12 @@ func (p *Pool) Release() { p.s.release() }
 // real clock, whatever WithClock set.
 func (p *Pool) ReleaseTimeout(d time.Duration) error { return p.s.releaseTimeout(d) }
 
+// Shutdown calls Release, then waits until every goroutine of the pool
+// (workers and reaper) has run its last statement, which happens after the
+// accepted tasks have run, or until ctx is done, returning ctx.Err(). It is
+// ReleaseTimeout in the manner of [net/http.Server.Shutdown].
+func (p *Pool) Shutdown(ctx context.Context) error { return p.s.shutdown(ctx) }
+
 // IsClosed reports whether Release has been called.
 func (p *Pool) IsClosed() bool { return p.s.isClosed() }
 
@@ -167,6 +176,10 @@ func (p *Pool) Idle() int { return p.s.stats().Idle }
 
 // Waiting returns the number of tasks queued, not yet started.
 func (p *Pool) Waiting() int { return p.s.stats().Waiting }
+
+// Blocked returns the number of submitters waiting for room: callers of
+// Submit, SubmitContext, Go or Invoke that found the pool full and wait.
+func (p *Pool) Blocked() int { return p.s.stats().Blocked }
 
 // Stats returns a consistent snapshot of the pool's gauges and counters.
 func (p *Pool) Stats() Stats { return p.s.stats() }

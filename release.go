@@ -1,6 +1,7 @@
 package tide
 
 import (
+	"context"
 	"runtime"
 	"time"
 )
@@ -57,6 +58,19 @@ func (e *engine[T]) releaseTimeout(d time.Duration) error {
 		return nil
 	case <-t.C:
 		return ErrTimeout
+	}
+}
+
+// shutdown releases the pool and waits for its goroutines to exit until ctx
+// is done.
+func (e *engine[T]) shutdown(ctx context.Context) error {
+	e.release()
+	select {
+	case <-e.exited:
+		settle()
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
