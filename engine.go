@@ -67,10 +67,24 @@ func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 	return e
 }
 
+// waitMode says what a submitter does when the pool has no room.
+type waitMode int
+
+const (
+	waitAsConfigured waitMode = iota // wait, unless the pool is nonblocking
+	waitAlways                       // wait even on a nonblocking pool (Go)
+	waitNever                        // return ErrPoolOverload at once (TryGo)
+)
+
+// mayWait reports whether a submitter in mode m waits for room in e.
+func (e *engine[T]) mayWait(m waitMode) bool {
+	return m == waitAlways || m == waitAsConfigured && !e.cfg.nonblocking
+}
+
 // submit offers it to the pool: it is accepted at once if there is room,
-// else it waits for room when mayWait (or the pool blocks by default), until
-// ctx is done or the pool is released.
-func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error {
+// else, as mode says, it waits for room until ctx is done or the pool is
+// released, or it returns ErrPoolOverload.
+func (e *engine[T]) submit(ctx context.Context, it item[T], mode waitMode) error {
 	e.yieldToStarting()
 	e.mu.Lock()
 	if e.closed {
@@ -82,7 +96,7 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mayWait bool) error 
 		e.unlock()
 		return nil
 	}
-	if !mayWait && e.cfg.nonblocking {
+	if !e.mayWait(mode) {
 		e.unlock()
 		return ErrPoolOverload
 	}
@@ -227,8 +241,8 @@ func (e *engine[T]) tune(n int) {
 }
 
 // submitFunc is submit for a closure; it makes *engine[T] a scheduler.
-func (e *engine[T]) submitFunc(ctx context.Context, task func(), mayWait bool) error {
-	return e.submit(ctx, item[T]{f: task}, mayWait)
+func (e *engine[T]) submitFunc(ctx context.Context, task func(), mode waitMode) error {
+	return e.submit(ctx, item[T]{f: task}, mode)
 }
 
 // stats takes a snapshot of the gauges and counters under the lock.

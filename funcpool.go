@@ -42,7 +42,7 @@ func NewFuncPool[T any](fn func(T), opts ...Option) (*FuncPool[T], error) {
 // Invoke does not allocate once the pool is warm, unless it has to wait for
 // room.
 func (fp *FuncPool[T]) Invoke(arg T) error {
-	return fp.e.submit(context.Background(), item[T]{arg: arg}, false)
+	return fp.e.submit(context.Background(), item[T]{arg: arg}, waitAsConfigured)
 }
 
 // Pool returns the Pool over fp's workers: its Wait waits for invoked

@@ -42,7 +42,7 @@ func SubmitFuture[T any](p *Pool, fn func() (T, error)) *Future[T] {
 			f.val = v
 			return err
 		}, f.finish)
-	}, false)
+	}, waitAsConfigured)
 	if err != nil {
 		f.finish(fmt.Errorf("tide: SubmitFuture: %w", err))
 	}

@@ -55,7 +55,7 @@ func (g *Group) Go(task func() error) {
 		g.finish(fmt.Errorf("tide: Group.Go: %w", ErrNilTask))
 		return
 	}
-	err := g.pool().s.submitFunc(context.Background(), func() { guard(task, g.finish) }, true)
+	err := g.pool().s.submitFunc(context.Background(), func() { guard(task, g.finish) }, waitAlways)
 	if err != nil {
 		g.finish(fmt.Errorf("tide: Group.Go: %w", err))
 	}

@@ -24,7 +24,7 @@ type Pool struct {
 // scheduler is what a Pool needs of its engine, whatever the engine's
 // argument type.
 type scheduler interface {
-	submitFunc(ctx context.Context, task func(), mayWait bool) error
+	submitFunc(ctx context.Context, task func(), mode waitMode) error
 	wait()
 	tune(n int)
 	release()
@@ -89,7 +89,7 @@ func (p *Pool) Submit(task func()) error {
 	if task == nil {
 		return ErrNilTask
 	}
-	return p.s.submitFunc(context.Background(), task, false)
+	return p.s.submitFunc(context.Background(), task, waitAsConfigured)
 }
 
 // SubmitContext is Submit that gives up waiting for room when ctx is done,
@@ -105,7 +105,7 @@ func (p *Pool) SubmitContext(ctx context.Context, task func()) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return p.s.submitFunc(ctx, task, false)
+	return p.s.submitFunc(ctx, task, waitAsConfigured)
 }
 
 // Go runs task on the pool, as a drop-in for the statement `go task()`: it
@@ -118,7 +118,7 @@ func (p *Pool) Go(task func()) {
 	if task == nil {
 		task = nilTask
 	}
-	if err := p.s.submitFunc(context.Background(), task, true); err != nil {
+	if err := p.s.submitFunc(context.Background(), task, waitAlways); err != nil {
 		panic(fmt.Errorf("tide: Go: %w", err))
 	}
 }
