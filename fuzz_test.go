@@ -485,8 +485,12 @@ func (h *fuzzHarness) step(b byte) {
 	case opTune:
 		n := 1 + arg%5
 		h.last = fmt.Sprintf("Tune(%d)", n)
-		require.NoError(h.t, h.p.Tune(n))
-		h.m.tune(n, now)
+		if err := h.p.Tune(n); h.m.closed {
+			require.ErrorIs(h.t, err, tide.ErrPoolClosed, "Tune after Release")
+		} else {
+			require.NoError(h.t, err)
+			h.m.tune(n, now)
+		}
 	case opAdvance:
 		d := time.Duration(arg+1) * 250 * time.Millisecond
 		h.last = fmt.Sprintf("advance %v", d)
@@ -623,8 +627,7 @@ func (h *fuzzHarness) check(where string) {
 		}
 	}
 	st := h.p.Stats()
-	checkInvariants(t, st, where)
-	require.Equal(t, st.Workers, st.Running+st.Idle, "%s: every worker runs a task or is parked", where)
+	checkInvariants(t, st, h.m.queueSize, where)
 	if h.m.raced {
 		h.m.resync(t, st, where)
 	}
@@ -644,9 +647,19 @@ func (h *fuzzHarness) check(where string) {
 }
 
 // checkInvariants checks what holds at every quiescent point, whatever the
-// history.
-func checkInvariants(t *testing.T, st tide.Stats, where string) {
+// history: the counters add up, and the invariants of doc/scheduler.md that
+// Stats can show.
+func checkInvariants(t *testing.T, st tide.Stats, queueSize int, where string) {
 	t.Helper()
+	full := st.Capacity != -1 && st.Workers >= st.Capacity && st.Idle == 0
+	require.LessOrEqual(t, st.Waiting, queueSize, "%s: invariant 4, the queue bound", where)
+	if st.Waiting > 0 {
+		require.True(t, full, "%s: invariant 3, a task is queued while a worker is idle or the pool is below capacity", where)
+	}
+	if st.Blocked > 0 {
+		require.True(t, full && st.Waiting == queueSize, "%s: invariant 6, a submitter waits while there is room", where)
+	}
+	require.Equal(t, st.Workers, st.Running+st.Idle, "%s: invariant 7, every worker runs a task or is parked", where)
 	require.GreaterOrEqual(t, st.Running, 0, "%s: Running", where)
 	require.GreaterOrEqual(t, st.Idle, 0, "%s: Idle", where)
 	require.GreaterOrEqual(t, st.Waiting, 0, "%s: Waiting", where)
@@ -694,7 +707,7 @@ func (h *fuzzHarness) finish() {
 	}
 	synctest.Wait()
 	require.NoError(t, h.p.ReleaseTimeout(time.Minute))
-	checkInvariants(t, h.p.Stats(), "at the end")
+	checkInvariants(t, h.p.Stats(), h.m.queueSize, "at the end")
 	h.checkReleased()
 	accepted := 0
 	for _, s := range h.submitters {

@@ -26,7 +26,7 @@ type Pool struct {
 type scheduler interface {
 	submitFunc(ctx context.Context, task func(), mode waitMode) error
 	wait()
-	tune(n int)
+	tune(n int) error
 	release()
 	releaseTimeout(d time.Duration) error
 	shutdown(ctx context.Context) error
@@ -131,15 +131,15 @@ func nilTask() { panic(fmt.Errorf("tide: Go: %w", ErrNilTask)) }
 func (p *Pool) Wait() { p.s.wait() }
 
 // Tune changes the capacity to n, which must be at least 1 (else
-// ErrInvalidCapacity). Growing starts queued tasks and admits waiting
+// ErrInvalidCapacity); after Release it returns ErrPoolClosed and changes
+// nothing. Growing starts queued tasks and admits waiting
 // submitters at once; shrinking retires surplus idle workers at once and
 // busy ones as they finish their task, so live workers fall to n.
 func (p *Pool) Tune(n int) error {
 	if n < 1 {
 		return fmt.Errorf("%w (got %d)", ErrInvalidCapacity, n)
 	}
-	p.s.tune(n)
-	return nil
+	return p.s.tune(n)
 }
 
 // Release stops the pool taking tasks: later submissions get ErrPoolClosed,
@@ -190,4 +190,63 @@ func capacityOrUnlimited(n int) int {
 		return -1
 	}
 	return n
+}
+
+// waitMode says what a submitter does when the pool has no room.
+type waitMode int
+
+const (
+	waitAsConfigured waitMode = iota // wait, unless the pool is nonblocking
+	waitAlways                       // wait even on a nonblocking pool (Go)
+	waitNever                        // return ErrPoolOverload at once (TryGo)
+)
+
+// mayWait reports whether a submitter in mode m waits for room in e.
+func (e *engine[T]) mayWait(m waitMode) bool {
+	return m == waitAlways || m == waitAsConfigured && !e.cfg.nonblocking
+}
+
+// submit offers it to the pool: it is accepted at once if there is room,
+// else, as mode says, it waits for room until ctx is done or the pool is
+// released, or it returns ErrPoolOverload. A new submitter never overtakes
+// one already waiting.
+func (e *engine[T]) submit(ctx context.Context, it item[T], mode waitMode) error {
+	e.mu.Lock()
+	if e.closed {
+		e.unlock()
+		return ErrPoolClosed
+	}
+	if e.waiters.Len() == 0 && e.placeLocked(it) {
+		e.counts.submitted++
+		e.unlock()
+		return nil
+	}
+	if !e.mayWait(mode) {
+		e.unlock()
+		return ErrPoolOverload
+	}
+	w := &waiter[T]{it: it, done: make(chan error, 1)}
+	w.elem = e.waiters.PushBack(w)
+	e.unlock()
+	return e.await(ctx, w)
+}
+
+// placeLocked finds room for it, in the order users can observe: an idle
+// worker, else a new worker while below capacity, else a place in the
+// queue. It reports false when there is no room. Caller holds e.mu.
+//
+// A task never waits in the queue while a worker is idle or the pool is
+// below capacity (invariant 3 of doc/scheduler.md), so the queue holds only
+// tasks beyond capacity, at most cfg.queueSize of them (invariant 4), and a
+// task handed here is never younger than a queued one.
+func (e *engine[T]) placeLocked(it item[T]) bool {
+	switch {
+	case e.idle.len() > 0 || e.workers < e.capacity:
+		e.handLocked(it)
+	case e.queue.Len() < e.cfg.queueSize:
+		e.queue.Push(it)
+	default:
+		return false
+	}
+	return true
 }

@@ -2,7 +2,6 @@ package tide
 
 import (
 	"context"
-	"runtime"
 	"time"
 )
 
@@ -46,7 +45,6 @@ func (e *engine[T]) releaseTimeout(d time.Duration) error {
 	e.release()
 	select {
 	case <-e.exited:
-		settle()
 		return nil
 	default:
 	}
@@ -54,7 +52,6 @@ func (e *engine[T]) releaseTimeout(d time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-e.exited:
-		settle()
 		return nil
 	case <-t.C:
 		return ErrTimeout
@@ -67,7 +64,6 @@ func (e *engine[T]) shutdown(ctx context.Context) error {
 	e.release()
 	select {
 	case <-e.exited:
-		settle()
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -82,17 +78,4 @@ func (e *engine[T]) isClosed() bool {
 	default:
 		return false
 	}
-}
-
-// settle gives a pool goroutine that has signalled its exit, and may still
-// be running its last instructions on another processor, time to finish
-// returning, so that no goroutine of the pool is seen once releaseTimeout
-// returns. The race detector makes that tail much longer.
-func settle() {
-	runtime.Gosched()
-	d := 50 * time.Microsecond
-	if raceEnabled {
-		d = 250 * time.Microsecond
-	}
-	time.Sleep(d)
 }

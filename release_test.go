@@ -84,7 +84,7 @@ func TestRelease(t *testing.T) {
 			p.Go(func() { time.Sleep(time.Millisecond) })
 		}
 		require.NoError(t, p.ReleaseTimeout(10*time.Second))
-		assert.Zero(t, poolGoroutines(), "checked at once, without a grace period")
+		requireNoPoolGoroutines(t)
 		st := p.Stats()
 		assert.Zero(t, st.Workers)
 		assert.Equal(t, st.Spawned, st.Retired)

@@ -1,0 +1,201 @@
+package tide_test
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+// The scheduler's invariants (doc/scheduler.md) under the paths that retire
+// workers: Tune down, the reaper and Release. Each case retires workers
+// right after tasks were handed to parked ones, before those could start.
+
+// warmParked returns a pool made with opts whose n workers are all parked.
+// Caller is inside a synctest bubble.
+func warmParked(t *testing.T, n int, opts ...tide.Option) *tide.Pool {
+	t.Helper()
+	p := newPool(t, opts...)
+	g := newGate()
+	for range n {
+		p.Go(g.task())
+	}
+	synctest.Wait()
+	g.open()
+	p.Wait()
+	synctest.Wait()
+	require.Equal(t, n, p.Idle(), "warm-up: every worker parked")
+	return p
+}
+
+func TestNoStrandedTask(t *testing.T) {
+	t.Run("a task handed to a parked worker runs even when Tune cuts the pool at once", func(t *testing.T) {
+		// A waits for B. Both were accepted while a worker was idle, so each
+		// owns one; Tune(1) must not retire B's worker before B runs.
+		synctest.Test(t, func(t *testing.T) {
+			for round := range 20 {
+				p := warmParked(t, 2, tide.WithCapacity(2))
+				bRan := make(chan struct{})
+				aDone := make(chan struct{})
+				p.Go(func() { <-bRan; close(aDone) })
+				p.Go(func() { close(bRan) })
+				require.NoError(t, p.Tune(1))
+				select {
+				case <-aDone:
+				case <-time.After(virtualDeadline):
+					require.FailNow(t, "deadlock", "round %d: A still waits for B; %+v", round, p.Stats())
+				}
+				p.Wait()
+				synctest.Wait()
+				st := p.Stats()
+				assert.Equal(t, 1, st.Workers, "round %d: workers fall to the new capacity", round)
+				assert.Equal(t, uint64(2+2), st.Completed, "round %d: the warm-up's two tasks, then A and B", round)
+				require.NoError(t, p.ReleaseTimeout(time.Second))
+			}
+		})
+	})
+
+	t.Run("Tune down never puts tasks handed to parked workers into a queue of size zero", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := warmParked(t, 8, tide.WithCapacity(8), tide.WithQueueSize(0), tide.WithNonblocking())
+			g := newGate()
+			for i := range 8 {
+				require.NoError(t, p.Submit(g.task()), "task %d", i)
+			}
+			require.NoError(t, p.Tune(1))
+			st := p.Stats()
+			assert.Zero(t, st.Waiting, "nothing is queued in a queue of size zero")
+			assert.Equal(t, 8, st.Running, "each task is owned by the worker it was handed to")
+			assert.Equal(t, 8, st.Workers, "busy workers retire only as their task ends")
+			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload, "eight busy workers leave no room at capacity one")
+			g.open()
+			p.Wait()
+			synctest.Wait()
+			st = p.Stats()
+			assert.Equal(t, 1, st.Workers, "workers fall to the new capacity as their tasks end")
+			assert.Equal(t, 1, st.Idle)
+			assert.Equal(t, uint64(8+8), st.Completed, "the warm-up's eight tasks, then the eight")
+		})
+	})
+
+	t.Run("the reaper never retires a worker handed a task, so a nonblocking pool accepts no more than its capacity", func(t *testing.T) {
+		// One processor and a mock clock moved by hand: the reaper's timer
+		// fires while the woken workers are still waiting to start.
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		synctest.Test(t, func(t *testing.T) {
+			const expiry = time.Second
+			mock := clock.NewMock()
+			p := warmParked(t, 3, tide.WithCapacity(3), tide.WithQueueSize(0), tide.WithNonblocking(),
+				tide.WithClock(mock), tide.WithExpiry(expiry))
+			g := newGate()
+			var runs atomic.Int32
+			for i := range 3 {
+				require.NoError(t, p.Submit(func() { runs.Add(1); <-g }), "task %d", i)
+			}
+			mock.Add(3 * expiry) // every parked worker would be due
+			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload, "a fourth blocking task was accepted")
+			synctest.Wait()
+			st := p.Stats()
+			assert.Zero(t, st.Waiting, "queue bound")
+			assert.Equal(t, 3, st.Running)
+			assert.Equal(t, 3, st.Workers)
+			g.open()
+			p.Wait()
+			assert.Equal(t, int32(3), runs.Load(), "every accepted task ran once")
+		})
+	})
+
+	t.Run("under churn of Tune, the reaper and panics, no snapshot shows more queued tasks than the queue size", func(t *testing.T) {
+		const queueSize, maxCap = 2, 6
+		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(queueSize), tide.WithNonblocking(),
+			tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		var bad atomic.Value
+		wg.Go(func() { // the sampler
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if st := p.Stats(); st.Waiting > queueSize || st.Workers > maxCap {
+					bad.CompareAndSwap(nil, st)
+				}
+			}
+		})
+		var submitters sync.WaitGroup
+		for s := range 4 {
+			submitters.Go(func() {
+				for i := range 3000 {
+					_ = p.Submit(func() {
+						switch i % 16 {
+						case 0:
+							time.Sleep(20 * time.Microsecond)
+						case 1:
+							panic(i)
+						}
+					})
+					if s == 0 && i%50 == 0 {
+						assert.NoError(t, p.Tune(1+i%maxCap))
+					}
+				}
+			})
+		}
+		submitters.Wait()
+		close(stop)
+		wg.Wait()
+		p.Wait()
+		if st := bad.Load(); st != nil {
+			assert.Fail(t, "a snapshot broke the bound", "%+v", st)
+		}
+		st := p.Stats()
+		assert.Equal(t, st.Submitted, st.Completed)
+	})
+}
+
+func TestReleaseTimeoutPromise(t *testing.T) {
+	t.Run("after ReleaseTimeout returns nil, the counters are final and no goroutine of the pool remains, even with hogged processors and Goexiting tasks", func(t *testing.T) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+		stop := make(chan struct{})
+		var hogs sync.WaitGroup
+		for range 3 {
+			hogs.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+				}
+			})
+		}
+		defer hogs.Wait()
+		defer close(stop)
+		for round := range 100 {
+			p, err := tide.New(tide.WithCapacity(4))
+			require.NoError(t, err)
+			for i := range 8 {
+				if i%2 == 0 {
+					p.Go(runtime.Goexit)
+				} else {
+					p.Go(func() {})
+				}
+			}
+			require.NoError(t, p.ReleaseTimeout(10*time.Second))
+			st := p.Stats()
+			require.Zero(t, st.Workers, "round %d", round)
+			require.Equal(t, st.Spawned, st.Retired, "round %d", round)
+			require.Equal(t, uint64(8), st.Completed, "round %d", round)
+			requireNoPoolGoroutines(t, "round %d", round)
+		}
+	})
+}

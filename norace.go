@@ -1,5 +1,0 @@
-//go:build !race
-
-package tide
-
-const raceEnabled = false

@@ -1,0 +1,164 @@
+package tide
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"time"
+)
+
+// worker is one goroutine of the pool. Between tasks it parks on its tasks
+// channel, from the idle stack.
+type worker[T any] struct {
+	e          *engine[T]
+	tasks      chan item[T] // buffered; a task handed over, or closed to retire the worker
+	idleSince  time.Time    // guarded by e.mu; when the worker last parked
+	first      item[T]      // its first task, unless it starts parked
+	parked     bool         // it starts parked, as a minimum worker
+	panicked   bool         // its current task panicked; read by exit if the report calls Goexit
+	launchNext *worker[T]   // guarded by e.mu; next in e.launch
+}
+
+// loop runs tasks until the worker is retired: its first task, unless it
+// starts parked, then each task next finds it.
+func (w *worker[T]) loop() {
+	e := w.e
+	ok, clean := true, false
+	defer func() { e.exit(w, clean) }()
+	it := w.first
+	w.first = item[T]{}
+	if w.parked {
+		it, ok = <-w.tasks
+	}
+	for ok {
+		w.run(it)
+		it, ok = e.next(w)
+	}
+	clean = true
+}
+
+// next counts the worker's finished task and finds its next one: the oldest
+// queued task if there is one, else it parks on the idle stack until handed
+// a task. ok is false when the worker must retire: the pool is over capacity
+// after Tune down, or released with nothing queued.
+func (e *engine[T]) next(w *worker[T]) (it item[T], ok bool) {
+	e.mu.Lock()
+	e.finishLocked(w.panicked)
+	w.panicked = false
+	if e.workers > e.capacity {
+		return e.retireSelfLocked()
+	}
+	if it, ok = e.queue.Pop(); ok {
+		e.running++
+		e.admitLocked() // a queue slot is free
+		e.unlock()
+		return it, true
+	}
+	if e.closed {
+		return e.retireSelfLocked()
+	}
+	w.idleSince = e.cfg.clock.Now()
+	e.idle.push(w)
+	e.admitLocked() // a waiting submitter may hand this worker its task
+	e.startReaperLocked()
+	e.unlock()
+	it, ok = <-w.tasks
+	return it, ok
+}
+
+// retireSelfLocked counts out the calling worker, which owns no task, and
+// unlocks. Caller holds e.mu.
+func (e *engine[T]) retireSelfLocked() (item[T], bool) {
+	e.workers--
+	e.counts.retired++
+	e.unlock()
+	return item[T]{}, false
+}
+
+// exit runs as the worker's goroutine ends. clean is false when a task (or
+// the panic handler or logger) called runtime.Goexit: the task then counts
+// as finished, the worker as retired, and the pool refills what it lost —
+// a new worker for a queued task, a waiting submitter admitted.
+func (e *engine[T]) exit(w *worker[T], clean bool) {
+	if !clean {
+		e.mu.Lock()
+		e.finishLocked(w.panicked)
+		e.workers--
+		e.counts.retired++
+		e.refillLocked()
+		e.unlock()
+	}
+	e.goroutineDone()
+}
+
+// run runs one task. A panic goes to the panic handler or the logger
+// instead of unwinding the worker, and marks the task as panicked first, so
+// that it is counted once even if the report calls runtime.Goexit. If the
+// task calls runtime.Goexit, run does not return.
+func (w *worker[T]) run(it item[T]) {
+	r, stack, panicked := w.e.call(it)
+	if panicked {
+		w.panicked = true
+		w.e.reportPanic(r, stack)
+	}
+}
+
+// call runs the task, recovering a panic with its stack.
+func (e *engine[T]) call(it item[T]) (r any, stack []byte, panicked bool) {
+	defer func() {
+		if panicked {
+			r = recover()
+			if e.cfg.onPanic == nil {
+				stack = debug.Stack()
+			}
+		}
+	}()
+	panicked = true
+	if it.f != nil {
+		it.f()
+	} else {
+		e.fn(it.arg)
+	}
+	panicked = false
+	return nil, nil, false
+}
+
+// reportPanic hands a task's panic to the panic handler, or logs it with its
+// stack. Nothing it calls can panic past it: a panicking handler is logged,
+// and a panicking logger falls back to standard error.
+func (e *engine[T]) reportPanic(r any, stack []byte) {
+	if h := e.cfg.onPanic; h != nil {
+		if r2, hstack, ok := protect(func() { h(r) }); !ok {
+			e.log("tide: panic handler panicked", "panic", r2, "task_panic", r, "stack", string(hstack))
+		}
+		return
+	}
+	e.log("tide: task panicked", "panic", r, "stack", string(stack))
+}
+
+// log reports msg through the pool's logger; if the logger panics, it
+// writes msg and the logger's panic to standard error instead.
+func (e *engine[T]) log(msg string, args ...any) {
+	l := e.cfg.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	if r, _, ok := protect(func() { l.Error(msg, args...) }); !ok {
+		fmt.Fprintf(os.Stderr, "%s %v (and the logger panicked: %v)\n", msg, args, r)
+	}
+}
+
+// protect calls f and reports whether it returned; if it panicked, r is the
+// panic value and stack the stack where it was recovered. A Goexit in f is
+// not stopped.
+func protect(f func()) (r any, stack []byte, ok bool) {
+	defer func() {
+		if !ok {
+			r = recover()
+			stack = debug.Stack()
+		}
+	}()
+	f()
+	return nil, nil, true
+}
