@@ -18,24 +18,27 @@ import (
 // them, and the invariants that hold whenever mu is free — is written in
 // doc/scheduler.md, and FuzzPool checks it. Every move happens under mu.
 type engine[T any] struct {
-	cfg     config
-	fn      func(T)       // runs an item that has no closure; nil for a plain Pool
-	closing chan struct{} // closed by release; stops the reaper
-	exited  chan struct{} // closed once the pool is closed and no goroutine of it is left
-	live    atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
+	cfg      config
+	fn       func(T)       // runs an item that has no closure; nil for a plain Pool
+	closing  chan struct{} // closed by release; stops the reaper
+	exited   chan struct{} // closed once the pool is closed and no goroutine of it is left
+	live     atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
+	waking   atomic.Int32  // workers woken with a task that have not yet started; written under mu, decremented by started
+	pendingN atomic.Int32  // len(pending), for started's lock-free check; written under mu
 
 	mu       sync.Mutex
-	capacity int                  // guarded by mu; math.MaxInt when unlimited
-	closed   bool                 // guarded by mu
-	workers  int                  // guarded by mu; live workers, running or parked
-	running  int                  // guarded by mu; tasks handed to a worker and not finished
-	idle     workerStack[T]       // guarded by mu; parked workers, each owning no task
-	queue    queue.Queue[item[T]] // guarded by mu; never longer than cfg.queueSize
-	waiters  list.List            // guarded by mu; *waiter[T] submitters waiting for room, oldest first
-	launch   *worker[T]           // guarded by mu; workers whose goroutine unlock must start
-	reaping  bool                 // guarded by mu; the reaper goroutine is running
-	drained  chan struct{}        // guarded by mu; closed when every accepted task has finished; nil when nobody waits
-	counts   counters             // guarded by mu
+	capacity int                     // guarded by mu; math.MaxInt when unlimited
+	closed   bool                    // guarded by mu
+	workers  int                     // guarded by mu; live workers, running or parked
+	running  int                     // guarded by mu; tasks handed to a worker and not finished
+	idle     workerStack[T]          // guarded by mu; parked workers, each owning no task
+	queue    queue.Queue[item[T]]    // guarded by mu; never longer than cfg.queueSize
+	pending  queue.Queue[*worker[T]] // guarded by mu; workers handed a task, to wake in turn, oldest first
+	waiters  list.List               // guarded by mu; *waiter[T] submitters waiting for room, oldest first
+	launch   *worker[T]              // guarded by mu; workers whose goroutine unlock must start
+	reaping  bool                    // guarded by mu; the reaper goroutine is running
+	drained  chan struct{}           // guarded by mu; closed when every accepted task has finished; nil when nobody waits
+	counts   counters                // guarded by mu
 }
 
 // counters are the cumulative counts reported by Stats.

@@ -62,6 +62,7 @@ func TestTune(t *testing.T) {
 			for range 4 {
 				p.Go(g.task())
 			}
+			synctest.Wait() // four workers, each running its task
 			g.open()
 			p.Wait()
 			synctest.Wait()

@@ -15,6 +15,7 @@ type worker[T any] struct {
 	tasks      chan item[T] // buffered; a task handed over, or closed to retire the worker
 	idleSince  time.Time    // guarded by e.mu; when the worker last parked
 	first      item[T]      // its first task, unless it starts parked
+	owned      item[T]      // guarded by e.mu; the task it owns while pending
 	parked     bool         // it starts parked, as a minimum worker
 	panicked   bool         // its current task panicked; read by exit if the report calls Goexit
 	launchNext *worker[T]   // guarded by e.mu; next in e.launch
@@ -29,7 +30,9 @@ func (w *worker[T]) loop() {
 	it := w.first
 	w.first = item[T]{}
 	if w.parked {
-		it, ok = <-w.tasks
+		it, ok = w.wait()
+	} else {
+		e.started()
 	}
 	for ok {
 		w.run(it)
@@ -55,15 +58,33 @@ func (e *engine[T]) next(w *worker[T]) (it item[T], ok bool) {
 		e.unlock()
 		return it, true
 	}
+	if it, ok = e.takePendingLocked(); ok {
+		e.unlock()
+		return it, true
+	}
 	if e.closed {
 		return e.retireSelfLocked()
 	}
+	e.parkLocked(w)
+	e.unlock()
+	return w.wait()
+}
+
+// parkLocked puts w, which owns no task, on the idle stack.
+// Caller holds e.mu.
+func (e *engine[T]) parkLocked(w *worker[T]) {
 	w.idleSince = e.cfg.clock.Now()
 	e.idle.push(w)
 	e.admitLocked() // a waiting submitter may hand this worker its task
 	e.startReaperLocked()
-	e.unlock()
-	it, ok = <-w.tasks
+}
+
+// wait blocks the parked worker until it is woken with a task (ok) or
+// retired.
+func (w *worker[T]) wait() (it item[T], ok bool) {
+	if it, ok = <-w.tasks; ok {
+		w.e.started()
+	}
 	return it, ok
 }
 
