@@ -180,7 +180,11 @@ func TestReleaseTimeoutPromise(t *testing.T) {
 		}
 		defer hogs.Wait()
 		defer close(stop)
-		for round := range 100 {
+		rounds := 100
+		if testing.Short() {
+			rounds = 10
+		}
+		for round := range rounds {
 			p, err := tide.New(tide.WithCapacity(4))
 			require.NoError(t, err)
 			for i := range 8 {

@@ -22,7 +22,9 @@ type Pool struct {
 }
 
 // scheduler is what a Pool needs of its engine, whatever the engine's
-// argument type.
+// argument type. It earns its place: Pool is not generic, while the engine
+// is generic over a FuncPool's argument type so that Invoke queues the
+// argument itself, unboxed; *engine[T] is its only implementation.
 type scheduler interface {
 	submitFunc(ctx context.Context, task func(), mode waitMode) error
 	wait()
@@ -150,9 +152,11 @@ func (p *Pool) Tune(n int) error {
 func (p *Pool) Release() { p.s.release() }
 
 // ReleaseTimeout calls Release, then waits until every goroutine of the pool
-// (workers and reaper) has exited, which happens after the accepted tasks
-// have run. It returns ErrTimeout if d passes first; d is measured on the
-// real clock, whatever WithClock set.
+// (workers and reaper) has run its last statement, which happens after the
+// accepted tasks have run. The runtime may list such a goroutine a moment
+// longer while it unwinds; goleak's checks, which retry, pass. It returns
+// ErrTimeout if d passes first; d is measured on the real clock, whatever
+// WithClock set.
 func (p *Pool) ReleaseTimeout(d time.Duration) error { return p.s.releaseTimeout(d) }
 
 // Shutdown calls Release, then waits until every goroutine of the pool

@@ -63,7 +63,7 @@ func (e *engine[T]) started() {
 
 // takePendingLocked takes, for a worker that found the queue empty, the task
 // of the oldest pending worker, which never woke; that worker parks again,
-// or retires if the pool is released.
+// or retires if the pool is released or over capacity.
 // ok is false when none is pending. Caller holds e.mu.
 func (e *engine[T]) takePendingLocked() (it item[T], ok bool) {
 	w, ok := e.pending.Pop()
@@ -72,7 +72,7 @@ func (e *engine[T]) takePendingLocked() (it item[T], ok bool) {
 	}
 	e.pendingN.Add(-1)
 	it, w.owned = w.owned, item[T]{}
-	if e.closed {
+	if e.closed || e.workers > e.capacity {
 		e.retireLocked(w)
 	} else {
 		e.parkLocked(w)
