@@ -69,7 +69,7 @@ func newDefaultPool() *Pool {
 // answer of true costs only the reuse of goroutines.
 var inBubble = func() bool {
 	now := time.Now()
-	return now == now.Round(0)
+	return now == now.Round(0) //nolint:staticcheck // QF1009: == sees the monotonic reading, which Equal ignores on purpose
 }
 
 // goInBubble runs task on a new goroutine, which belongs to the caller's

@@ -53,6 +53,13 @@ var (
 	// so does SubmitFuture given a nil pool. A nil pool is one that was never
 	// made, typically because New's error was not checked.
 	ErrNilPool = errors.New("tide: nil pool")
+
+	// ErrSynctestBubble is reported, wrapped with the name of the call, when
+	// a pool made outside every testing/synctest bubble is used inside one,
+	// or one made inside a bubble is used outside it: the pool's workers and
+	// the bubble's channels must not meet. Pool.Wait panics with it; a
+	// Group's Go and TryGo record it; SubmitFuture's Future reports it.
+	ErrSynctestBubble = errors.New("tide: pool used across a synctest bubble boundary; make the pool inside the bubble that uses it, or use tide.Go or a zero tide.Group there")
 )
 
 // opError is an error of the sentinel err reported by the operation op. Its

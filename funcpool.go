@@ -32,7 +32,7 @@ func NewFuncPool[T any](fn func(T), opts ...Option) (*FuncPool[T], error) {
 		return nil, err
 	}
 	e := newEngine(cfg, fn)
-	return &FuncPool[T]{e: e, p: &Pool{s: e}}, nil
+	return &FuncPool[T]{e: e, p: &Pool{s: e, bubbled: inBubble()}}, nil
 }
 
 // Invoke hands arg to the pool, to run fn(arg) on one of its workers, with

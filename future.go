@@ -26,7 +26,8 @@ type Future[T any] struct {
 // does not accept fn, the Future is ready at once with the error Submit
 // would have returned: [ErrPoolClosed] after Release, [ErrPoolOverload] from
 // a full nonblocking pool, [ErrNilTask] for a nil fn, [ErrNilPool] for a nil
-// or zero p. A panic in fn is reported by the Future as a [*PanicError], not
+// or zero p, [ErrSynctestBubble] for a pool made on the other side of a
+// synctest bubble's boundary. A panic in fn is reported by the Future as a [*PanicError], not
 // handed to the pool's panic handler; the task counts in the pool's Stats as
 // completed and, once, as panicked, before the Future is ready.
 //
@@ -39,6 +40,10 @@ func SubmitFuture[T any](p *Pool, fn func() (T, error)) *Future[T] {
 	}
 	if fn == nil {
 		f.finish(opErr("SubmitFuture", ErrNilTask))
+		return f
+	}
+	if p.crossesBubble() {
+		f.finish(opErr("SubmitFuture", ErrSynctestBubble))
 		return f
 	}
 	err := p.s.submitFunc(context.Background(), func() {

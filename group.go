@@ -94,9 +94,12 @@ func (g *Group) SetLimit(n int) {
 // Go never panics (but on a nil *Group): on a released pool (also when
 // Release comes while Go waits for room) the task is not run and the group
 // records an error matching [ErrPoolClosed]; a nil task is not run and the
-// group records an error matching [ErrNilTask]. A task that panics or calls
-// [runtime.Goexit] ends with a [*PanicError] or [ErrGoexit] as its error,
-// and its worker lives on (or, for Goexit, is replaced).
+// group records an error matching [ErrNilTask]; called inside a synctest
+// bubble on a pool made outside it (or the other way round), the task is not
+// run and the group records an error matching [ErrSynctestBubble]. A task
+// that panics or calls [runtime.Goexit] ends with a [*PanicError] or
+// [ErrGoexit] as its error, and its worker lives on (or, for Goexit, is
+// replaced).
 //
 // Go costs one closure allocation on top of the pool's Submit. A task that
 // calls Go on its own group may wait for room that only its own return can
@@ -199,6 +202,9 @@ func (g *Group) end(err error, held bool) {
 // bubble, to a new goroutine) in mode m, and reports the pool's refusal.
 func (g *Group) submit(task func() error, m waitMode) error {
 	p := g.p
+	if p != nil && p.crossesBubble() {
+		return ErrSynctestBubble
+	}
 	if p == nil {
 		if inBubble() {
 			go guard(task, g.ender(nil))

@@ -24,10 +24,15 @@ import (
 //
 // A pool's workers belong to the [testing/synctest] bubble, if any, where
 // the pool was made, so a pool must be used only in that bubble (or, if made
-// outside every bubble, only outside them); the default pool behind [Go]
-// needs no such care.
+// outside every bubble, only outside them). Wait, a Group's Go and TryGo and
+// SubmitFuture check this and report [ErrSynctestBubble] rather than let the
+// runtime crash the test binary later; Submit and Go do not check (it would
+// cost every task a clock read), and a task they run on the wrong side of a
+// bubble's boundary panics in the pool if it touches the bubble's channels.
+// The default pool behind [Go] needs no such care.
 type Pool struct {
-	s scheduler
+	s       scheduler
+	bubbled bool // made inside a synctest bubble
 }
 
 // scheduler is what a Pool needs of its engine, whatever the engine's
@@ -70,7 +75,7 @@ func New(opts ...Option) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pool{s: newEngine[struct{}](cfg, nil)}, nil
+	return &Pool{s: newEngine[struct{}](cfg, nil), bubbled: inBubble()}, nil
 }
 
 // buildConfig applies opts to the defaults and validates the result.
@@ -147,7 +152,15 @@ func nilTask() { panic(opErr("Go", ErrNilTask)) }
 // Wait blocks until every task accepted so far has finished, including
 // tasks that panicked. Tasks accepted while Wait blocks may extend the wait.
 // A task must not call Wait on its own pool: it would wait for itself.
-func (p *Pool) Wait() { p.sched("Wait").wait() }
+// Called inside a synctest bubble on a pool made outside it, or the other
+// way round, Wait panics with an error matching [ErrSynctestBubble].
+func (p *Pool) Wait() {
+	s := p.sched("Wait")
+	if p.crossesBubble() {
+		panic(opErr("Wait", ErrSynctestBubble))
+	}
+	s.wait()
+}
 
 // Tune changes the capacity to n, which must be at least 1 (else
 // ErrInvalidCapacity). Growing starts queued tasks and admits waiting
@@ -225,6 +238,10 @@ func (p *Pool) Blocked() int { return p.sched("Blocked").stats().Blocked }
 
 // Stats returns a consistent snapshot of the pool's gauges and counters.
 func (p *Pool) Stats() Stats { return p.sched("Stats").stats() }
+
+// crossesBubble reports whether the caller is inside a synctest bubble and
+// p was made outside every bubble, or the other way round.
+func (p *Pool) crossesBubble() bool { return p.bubbled != inBubble() }
 
 // unmade reports whether p is nil, or a zero Pool not made by New.
 func (p *Pool) unmade() bool { return p == nil || p.s == nil }
