@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -28,8 +29,9 @@ import (
 // logged with its stack through [slog.Default], as [Pool.Go] does on a pool
 // without a panic handler. A nil task panics, on the goroutine that runs it,
 // with an error matching [ErrNilTask], logged the same way. Calling Go
-// happens before task runs. Go costs what [Pool.Go] costs, plus one read of
-// the clock (to tell whether it runs in a bubble) and one atomic load.
+// happens before task runs. Go costs what [Pool.Go] costs, plus one atomic
+// load; in a test binary, also one read of the clock, to tell whether it runs
+// in a bubble.
 func Go(task func()) {
 	if inBubble() {
 		goInBubble(task)
@@ -67,7 +69,14 @@ func newDefaultPool() *Pool {
 // outside a bubble it always carries (until the year 2157); Round(0) strips
 // that reading, so only a time without one is unchanged by it. A false
 // answer of true costs only the reuse of goroutines.
+//
+// Bubbles exist only in test binaries (synctest.Test needs a *testing.T), so
+// outside them, as [testing.Testing] reports, inBubble answers false without
+// reading the clock: a program pays nothing for it.
 var inBubble = func() bool {
+	if !testing.Testing() {
+		return false
+	}
 	now := time.Now()
 	return now == now.Round(0) //nolint:staticcheck // QF1009: == sees the monotonic reading, which Equal ignores on purpose
 }

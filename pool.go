@@ -27,8 +27,9 @@ import (
 // outside every bubble, only outside them). Wait, a Group's Go and TryGo and
 // SubmitFuture check this and report [ErrSynctestBubble] rather than let the
 // runtime crash the test binary later; Submit and Go do not check (it would
-// cost every task a clock read), and a task they run on the wrong side of a
-// bubble's boundary panics in the pool if it touches the bubble's channels.
+// cost every task a clock read in tests and benchmarks), and a task they run
+// on the wrong side of a bubble's boundary panics in the pool if it touches
+// the bubble's channels.
 // The default pool behind [Go] needs no such care.
 type Pool struct {
 	s       scheduler
