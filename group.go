@@ -207,23 +207,23 @@ func (g *Group) submit(task func() error, m waitMode) error {
 	}
 	if p == nil {
 		if inBubble() {
-			go guard(task, g.ender(nil))
+			go g.run(nil, task)
 			return nil
 		}
 		p = defaultPool()
 	}
-	return p.s.submitFunc(context.Background(), func() { guard(task, g.ender(p)) }, m)
+	return p.s.submitFunc(context.Background(), func() { g.run(p, task) }, m)
 }
 
-// ender returns what guard calls as a task of the group ends: it counts a
-// panic in p's Stats (p is nil for a bubble's goroutine), then ends the task.
-func (g *Group) ender(p *Pool) func(err error, panicked bool) {
-	return func(err error, panicked bool) {
+// run runs task as one of the group's, on p (nil for a bubble's goroutine):
+// it counts a panic in p's Stats, then ends the task.
+func (g *Group) run(p *Pool, task func() error) {
+	guard(task, func(err error, panicked bool) {
 		if panicked && p != nil {
 			p.s.notePanic()
 		}
 		g.end(err, true)
-	}
+	})
 }
 
 // fail records err if it is the group's first error, cancelling the group's
