@@ -50,5 +50,7 @@
 // [testing/synctest] bubble they run tasks on new goroutines of the bubble
 // rather than on the default pool, whose workers live outside it. A pool made
 // with [New] belongs where it was made: make it inside the bubble (and
-// release it there) to use it in one.
+// release it there) to use it in one. Used across a bubble's boundary, its
+// Wait, Group and SubmitFuture report [ErrSynctestBubble] instead of letting
+// the runtime crash the test binary.
 package tide
