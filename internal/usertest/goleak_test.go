@@ -58,3 +58,22 @@ func TestGoleak(t *testing.T) {
 		assert.Contains(t, buf.String(), "a user's bug", "logged through slog.Default")
 	})
 }
+
+func TestZeroGroupLimit(t *testing.T) {
+	t.Run("the zero Group's SetLimit and TryGo hold on the default pool", func(t *testing.T) {
+		var g tide.Group
+		g.SetLimit(2)
+		started := make(chan struct{})
+		hold := make(chan struct{})
+		for range 2 {
+			require.True(t, g.TryGo(func() error { started <- struct{}{}; <-hold; return nil }))
+		}
+		<-started
+		<-started
+		assert.False(t, g.TryGo(func() error { return errors.New("ran past the limit") }))
+		close(hold)
+		require.NoError(t, g.Wait())
+		assert.True(t, g.TryGo(func() error { return nil }), "room again once the tasks ended")
+		require.NoError(t, g.Wait())
+	})
+}
