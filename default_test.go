@@ -111,7 +111,7 @@ func TestDefault(t *testing.T) {
 		})
 	})
 
-	t.Run("the default pool leaves no goroutine once idle past the default expiry", func(t *testing.T) {
+	t.Run("the default pool leaves no goroutine once idle past its expiry", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			useDefaultPool(t)
 			gt := newGate()
@@ -125,7 +125,7 @@ func TestDefault(t *testing.T) {
 			wg.Wait()
 			synctest.Wait()
 			assert.Equal(t, 11, bubblePoolGoroutines(), "ten parked workers and the reaper")
-			time.Sleep(tide.DefaultExpiry - time.Nanosecond)
+			time.Sleep(tide.DefaultPoolExpiry - time.Nanosecond)
 			synctest.Wait()
 			assert.Equal(t, 11, bubblePoolGoroutines(), "one nanosecond before the expiry")
 			time.Sleep(time.Nanosecond)

@@ -32,5 +32,25 @@
 //
 // A panicking task does not kill its worker or the process: the panic goes to
 // the handler set by [WithPanicHandler], or is logged with its stack through
-// [WithLogger].
+// [WithLogger]. A [Group] (errgroup's Go, Wait, SetLimit and TryGo on a pool)
+// and a [Future] report their task's panic as a [*PanicError] instead; every
+// panic counts once in [Stats].Panicked.
+//
+// Errors are sentinel values matched with [errors.Is] through any wrapping;
+// a message names the failing call once: "tide: Group.Go: pool closed". A
+// nil context or a nil (or zero) pool is a programming error: a function that
+// returns an error reports it as [ErrNilContext] or [ErrNilPool], one that
+// does not panics with such an error.
+//
+// # In tests
+//
+// [Go] and the zero [Group] are safe in a user's tests. The default pool
+// retires its idle workers within about an eighth of a second, so
+// goleak.VerifyTestMain passes without an option for tide; and inside a
+// [testing/synctest] bubble they run tasks on new goroutines of the bubble
+// rather than on the default pool, whose workers live outside it. A pool made
+// with [New] belongs where it was made: make it inside the bubble (and
+// release it there) to use it in one. Used across a bubble's boundary, its
+// Wait, Group and SubmitFuture report [ErrSynctestBubble] instead of letting
+// the runtime crash the test binary.
 package tide

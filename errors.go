@@ -1,6 +1,9 @@
 package tide
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Errors returned by tide. Each is a sentinel value: test for it with
 // [errors.Is], which also sees through any wrapping.
@@ -35,4 +38,48 @@ var (
 	// ErrInvalidMinWorkers is returned by New for WithMinWorkers(n) when n < 0
 	// or n exceeds the capacity.
 	ErrInvalidMinWorkers = errors.New("tide: min workers must be between 0 and the capacity")
+
+	// ErrNilContext is returned, wrapped with the name of the function, by
+	// every function that takes a context and returns an error (SubmitContext,
+	// InvokeContext, WaitContext, Shutdown) when the context is nil: a nil
+	// context is a programming error, as it is for the context package, and
+	// such a call does nothing else. GroupContext, which returns no error,
+	// panics with an error matching it instead.
+	ErrNilContext = errors.New("tide: nil context")
+
+	// ErrNilPool is returned, wrapped with the name of the method, by the
+	// methods of a nil *Pool or *FuncPool that return an error; the other
+	// methods of a nil *Pool or *FuncPool panic with an error matching it, and
+	// so does SubmitFuture given a nil pool. A nil pool is one that was never
+	// made, typically because New's error was not checked.
+	ErrNilPool = errors.New("tide: nil pool")
+
+	// ErrSynctestBubble is reported, wrapped with the name of the call, when
+	// a pool made outside every testing/synctest bubble is used inside one,
+	// or one made inside a bubble is used outside it: the pool's workers and
+	// the bubble's channels must not meet. Pool.Wait panics with it; a
+	// Group's Go and TryGo record it; SubmitFuture's Future reports it.
+	ErrSynctestBubble = errors.New("tide: pool used across a synctest bubble boundary; make the pool inside the bubble that uses it, or use tide.Go or a zero tide.Group there")
 )
+
+// opError is an error of the sentinel err reported by the operation op. Its
+// message carries the package prefix once: "tide: Group.Go: pool closed".
+// errors.Is and errors.As see through it to err.
+type opError struct {
+	op  string
+	err error
+}
+
+func (e *opError) Error() string {
+	return "tide: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "tide: ")
+}
+
+func (e *opError) Unwrap() error { return e.err }
+
+// opErr wraps err, if not nil, as reported by op.
+func opErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &opError{op: op, err: err}
+}

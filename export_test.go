@@ -11,15 +11,26 @@ import (
 // NewDefaultPool builds a pool exactly as the first call of Go does.
 var NewDefaultPool = newDefaultPool
 
+// DefaultPoolExpiry is the default pool's expiry.
+const DefaultPoolExpiry = defaultPoolExpiry
+
 // SwapDefaultPool makes the default pool unbuilt again: the next call of Go
 // (or of a zero Group's Go) builds it with build, on the caller's goroutine,
-// and so inside the caller's synctest bubble. The returned func puts back
-// the default pool it replaced. Tests that use it must not run in parallel.
+// and so inside the caller's synctest bubble. Until restore, Go and the zero
+// Group use the default pool even inside a bubble, as they do outside one,
+// so that these tests can drive the default pool with the bubble's clock.
+// The returned func puts back the default pool it replaced. Tests that use
+// it must not run in parallel.
 func SwapDefaultPool(build func() *Pool) (restore func()) {
-	old := defaultPool
+	old, oldInBubble := defaultPool, inBubble
 	defaultPool = sync.OnceValue(build)
-	return func() { defaultPool = old }
+	inBubble = func() bool { return false }
+	return func() { defaultPool, inBubble = old, oldInBubble }
 }
+
+// InBubble reports what Go believes: whether the caller is in a synctest
+// bubble.
+func InBubble() bool { return inBubble() }
 
 // Examples run last, and main_test.go's goleak.VerifyTestMain looks for
 // leaked goroutines right after them, retrying for about 0.4 s; with the

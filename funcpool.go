@@ -11,7 +11,9 @@ import "context"
 // its [FuncPool.Pool] is a Pool over the very same workers, for Wait, Tune,
 // Release and Stats, and for closures run alongside fn. A FuncPool must be
 // made with NewFuncPool and is safe for concurrent use. Invoking happens
-// before fn runs with that argument.
+// before fn runs with that argument. On a nil *FuncPool (or a zero one),
+// Invoke and InvokeContext return an error matching [ErrNilPool] and Pool
+// panics with one.
 type FuncPool[T any] struct {
 	e *engine[T]
 	p *Pool // wraps e; made once, so Pool always returns the same *Pool
@@ -30,7 +32,7 @@ func NewFuncPool[T any](fn func(T), opts ...Option) (*FuncPool[T], error) {
 		return nil, err
 	}
 	e := newEngine(cfg, fn)
-	return &FuncPool[T]{e: e, p: &Pool{s: e}}, nil
+	return &FuncPool[T]{e: e, p: &Pool{s: e, bubbled: inBubble()}}, nil
 }
 
 // Invoke hands arg to the pool, to run fn(arg) on one of its workers, with
@@ -42,10 +44,35 @@ func NewFuncPool[T any](fn func(T), opts ...Option) (*FuncPool[T], error) {
 // Invoke does not allocate once the pool is warm, unless it has to wait for
 // room.
 func (fp *FuncPool[T]) Invoke(arg T) error {
+	if fp == nil || fp.e == nil {
+		return opErr("Invoke", ErrNilPool)
+	}
 	return fp.e.submit(context.Background(), item[T]{arg: arg}, waitAsConfigured)
+}
+
+// InvokeContext is Invoke that gives up waiting for room when ctx is done,
+// returning ctx.Err(), as [Pool.SubmitContext] does: a ctx already done when
+// InvokeContext is called makes it return ctx.Err() without invoking, and a
+// nil ctx is refused with an error matching [ErrNilContext].
+func (fp *FuncPool[T]) InvokeContext(ctx context.Context, arg T) error {
+	if fp == nil || fp.e == nil {
+		return opErr("InvokeContext", ErrNilPool)
+	}
+	if ctx == nil {
+		return opErr("InvokeContext", ErrNilContext)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return fp.e.submit(ctx, item[T]{arg: arg}, waitAsConfigured)
 }
 
 // Pool returns the Pool over fp's workers: its Wait waits for invoked
 // arguments too, its Tune, Release and ReleaseTimeout act on fp, and its
 // Stats count Invoke like Submit. It returns the same *Pool on every call.
-func (fp *FuncPool[T]) Pool() *Pool { return fp.p }
+func (fp *FuncPool[T]) Pool() *Pool {
+	if fp == nil || fp.p == nil {
+		panic(opErr("FuncPool.Pool", ErrNilPool))
+	}
+	return fp.p
+}

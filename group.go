@@ -2,70 +2,169 @@ package tide
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Group is a set of tasks run on a pool's workers whose first error is
-// reported by Wait, in the manner of golang.org/x/sync/errgroup. Its tasks
-// share the pool's capacity with every other task of the pool, count in the
-// pool's Stats as tasks like any other, and report a panic as a
-// [*PanicError] instead of handing it to the pool's panic handler (so it
-// counts in the pool's Stats as completed, not as panicked).
+// reported by Wait, in the manner of golang.org/x/sync/errgroup, with
+// errgroup's SetLimit and TryGo. Its tasks share the pool's capacity with
+// every other task of the pool and count in the pool's Stats as tasks like
+// any other. A task's panic comes back from Wait as a [*PanicError] instead
+// of going to the pool's panic handler; it counts in the pool's
+// Stats.Panicked (once) and Stats.Completed.
 //
 // Make a Group with [Pool.Group] or [Pool.GroupContext]. The zero Group runs
-// its tasks on the default pool behind [Go]. A Group must not be copied after
-// first use. A task's return happens before the Wait that it lets return.
+// its tasks as [Go] does: on the default pool, or, inside a
+// [testing/synctest] bubble, on new goroutines of the bubble, so that
+// "go, wait, return" works in a bubble as it does with errgroup. A Group must
+// not be copied after first use. A task's return happens before the Wait
+// that it lets return. The methods of a nil *Group panic with an error saying
+// how to make one.
 type Group struct {
-	p      *Pool                   // nil: the default pool
+	p      *Pool                   // nil: as Go does (the default pool, or a bubble's goroutines)
 	cancel context.CancelCauseFunc // nil unless made by GroupContext
 	wg     sync.WaitGroup
-	once   sync.Once // records err
-	err    error     // the first error; written once, read after wg.Wait
+	sem    chan struct{} // nil: no limit; else holds one token per task in flight
+	active atomic.Int64  // tasks given to Go or TryGo that have not ended
+	once   sync.Once     // records err
+	err    error         // the first error; written once, read after wg.Wait
 }
 
-// Group returns a new, empty group of tasks that run on p.
-func (p *Pool) Group() *Group { return &Group{p: p} }
+// Group returns a new, empty group of tasks that run on p. On a nil or zero
+// p it panics with an error matching [ErrNilPool] (use the zero Group for
+// the default pool).
+func (p *Pool) Group() *Group {
+	if p.unmade() {
+		panic(opErr("Group", ErrNilPool))
+	}
+	return &Group{p: p}
+}
 
 // GroupContext returns a new group of tasks that run on p, and a context
 // derived from ctx. The context is cancelled, with the error as its
 // [context.Cause], when the group records its first error (a task's error or
 // panic, or a task refused because the pool was released), and in any case
-// when Wait returns. ctx must not be nil.
+// when Wait returns. As [context.WithCancel] does for a nil parent,
+// GroupContext panics on a nil ctx, with an error matching [ErrNilContext];
+// on a nil or zero p it panics with an error matching [ErrNilPool].
 func (p *Pool) GroupContext(ctx context.Context) (*Group, context.Context) {
+	if p.unmade() {
+		panic(opErr("GroupContext", ErrNilPool))
+	}
+	if ctx == nil {
+		panic(opErr("GroupContext", ErrNilContext))
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	return &Group{p: p, cancel: cancel}, ctx
 }
 
-// Go runs task on one of the pool's workers. Like [Pool.Go] it waits for room
-// when the pool is at capacity with a full queue, even on a pool made
-// [WithNonblocking]. Go never panics: on a released pool (also when Release
-// comes while Go waits for room) the task is not run and the group records an
-// error matching [ErrPoolClosed]; a nil task is not run and the group records
-// an error matching [ErrNilTask]. A task that panics or calls
-// [runtime.Goexit] ends with a [*PanicError] or [ErrGoexit] as its error,
-// and its worker lives on (or, for Goexit, is replaced).
+// SetLimit limits the group to at most n tasks in flight (given to Go or
+// TryGo and not yet ended); a negative n removes the limit, which is the
+// default. Once the limit is reached, Go waits for one of the group's tasks
+// to end before submitting, and TryGo returns false. The limit is the
+// group's own: the pool's capacity bounds the group's tasks too.
+//
+// As with errgroup, a limit of 0 admits no task. Where errgroup's Go would
+// then block for ever, Go does not run the task and the group records an
+// error matching [ErrInvalidCapacity].
+//
+// The limit must not change while any of the group's tasks is in flight:
+// SetLimit then panics, as errgroup's does. (errgroup only notices when a
+// limit was already set; SetLimit notices whatever the limit was.)
+func (g *Group) SetLimit(n int) {
+	g.check("SetLimit")
+	if active := g.active.Load(); active != 0 {
+		panic(fmt.Errorf("tide: Group.SetLimit: modify limit while %d tasks in the group are still active", active))
+	}
+	if n < 0 {
+		g.sem = nil
+		return
+	}
+	g.sem = make(chan struct{}, n)
+}
+
+// Go runs task on one of the pool's workers. It first waits, if the group is
+// at its limit (see SetLimit), for one of the group's tasks to end. Like
+// [Pool.Go] it then waits for room when the pool is at capacity with a full
+// queue, even on a pool made [WithNonblocking].
+//
+// Go never panics (but on a nil *Group): on a released pool (also when
+// Release comes while Go waits for room) the task is not run and the group
+// records an error matching [ErrPoolClosed]; a nil task is not run and the
+// group records an error matching [ErrNilTask]; called inside a synctest
+// bubble on a pool made outside it (or the other way round), the task is not
+// run and the group records an error matching [ErrSynctestBubble]. A task
+// that panics or calls [runtime.Goexit] ends with a [*PanicError] or
+// [ErrGoexit] as its error, and its worker lives on (or, for Goexit, is
+// replaced).
 //
 // Go costs one closure allocation on top of the pool's Submit. A task that
 // calls Go on its own group may wait for room that only its own return can
 // make, as with errgroup's SetLimit.
 func (g *Group) Go(task func() error) {
-	g.wg.Add(1)
+	g.check("Go")
+	g.start()
 	if task == nil {
-		g.finish(fmt.Errorf("tide: Group.Go: %w", ErrNilTask))
+		g.end(opErr("Group.Go", ErrNilTask), false)
 		return
 	}
-	err := g.pool().s.submitFunc(context.Background(), func() { guard(task, g.finish) }, waitAlways)
-	if err != nil {
-		g.finish(fmt.Errorf("tide: Group.Go: %w", err))
+	if g.sem != nil {
+		if cap(g.sem) == 0 {
+			g.end(opErr("Group.Go", fmt.Errorf("%w (the group's limit is 0, so no task can start)", ErrInvalidCapacity)), false)
+			return
+		}
+		g.sem <- struct{}{}
+	}
+	if err := g.submit(task, waitAlways); err != nil {
+		g.end(opErr("Group.Go", err), true)
 	}
 }
 
-// Wait blocks until every task given to Go so far has returned (panicked or
-// called Goexit), then returns the first error the group recorded, or nil.
-// It cancels the context made by GroupContext. The pool may count the last
-// tasks as completed a moment after Wait returns; [Pool.Wait] waits for that.
+// TryGo runs task as Go does, but only if it can start it without waiting:
+// it returns false, without running task, when the group is at its limit
+// (see SetLimit) or when the pool has no room at once (every worker busy at
+// capacity and the queue full; errgroup has no pool, so this is tide's
+// addition). A false from those is not an error: Wait does not report it.
+// TryGo also returns false for a nil task or on a released pool, and then
+// the group records an error matching [ErrNilTask] or [ErrPoolClosed], as Go
+// does. It returns true once task is accepted: it will run exactly once.
+func (g *Group) TryGo(task func() error) bool {
+	g.check("TryGo")
+	if task == nil {
+		g.start()
+		g.end(opErr("Group.TryGo", ErrNilTask), false)
+		return false
+	}
+	if g.sem != nil {
+		select {
+		case g.sem <- struct{}{}:
+		default:
+			return false
+		}
+	}
+	g.start()
+	err := g.submit(task, waitNever)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, ErrPoolOverload):
+		g.end(nil, true)
+	default:
+		g.end(opErr("Group.TryGo", err), true)
+	}
+	return false
+}
+
+// Wait blocks until every task given to Go or TryGo so far has returned
+// (panicked or called Goexit), then returns the first error the group
+// recorded, or nil. It cancels the context made by GroupContext. The pool
+// may count the last tasks as completed a moment after Wait returns;
+// [Pool.Wait] waits for that.
 func (g *Group) Wait() error {
+	g.check("Wait")
 	g.wg.Wait()
 	if g.cancel != nil {
 		g.cancel(g.err)
@@ -73,12 +172,58 @@ func (g *Group) Wait() error {
 	return g.err
 }
 
-// finish records how a task ended and counts it out.
-func (g *Group) finish(err error) {
+// check panics if g is nil, naming the method op.
+func (g *Group) check(op string) {
+	if g == nil {
+		panic(fmt.Errorf("tide: Group.%s called on a nil *Group: make one with Pool.Group or Pool.GroupContext, or declare a tide.Group", op))
+	}
+}
+
+// start counts a task in.
+func (g *Group) start() {
+	g.wg.Add(1)
+	g.active.Add(1)
+}
+
+// end records how a task ended, if with an error, and counts it out; held
+// says whether it holds a token of the limit.
+func (g *Group) end(err error, held bool) {
 	if err != nil {
 		g.fail(err)
 	}
+	if held && g.sem != nil {
+		<-g.sem
+	}
+	g.active.Add(-1)
 	g.wg.Done()
+}
+
+// submit hands task to the group's pool (or, for the zero Group in a
+// bubble, to a new goroutine) in mode m, and reports the pool's refusal.
+func (g *Group) submit(task func() error, m waitMode) error {
+	p := g.p
+	if p != nil && p.crossesBubble() {
+		return ErrSynctestBubble
+	}
+	if p == nil {
+		if inBubble() {
+			go g.run(nil, task)
+			return nil
+		}
+		p = defaultPool()
+	}
+	return p.s.submitFunc(context.Background(), func() { g.run(p, task) }, m)
+}
+
+// run runs task as one of the group's, on p (nil for a bubble's goroutine):
+// it counts a panic in p's Stats, then ends the task.
+func (g *Group) run(p *Pool, task func() error) {
+	guard(task, func(err error, panicked bool) {
+		if panicked && p != nil {
+			p.s.notePanic()
+		}
+		g.end(err, true)
+	})
 }
 
 // fail records err if it is the group's first error, cancelling the group's
@@ -90,11 +235,4 @@ func (g *Group) fail(err error) {
 			g.cancel(err)
 		}
 	})
-}
-
-func (g *Group) pool() *Pool {
-	if g.p == nil {
-		return defaultPool()
-	}
-	return g.p
 }

@@ -105,7 +105,7 @@ func TestGroup(t *testing.T) {
 			assert.Zero(t, handled.Load())
 			st := p.Stats()
 			assert.Equal(t, uint64(2), st.Completed)
-			assert.Zero(t, st.Panicked, "the group handled the panic, the pool did not")
+			assert.Equal(t, uint64(1), st.Panicked, "the pool counts the panic the group recovered")
 			assert.Equal(t, uint64(1), st.Spawned)
 		})
 	})

@@ -163,7 +163,9 @@ func TestStressReleaseTimeout(t *testing.T) {
 						}
 						assert.NoError(t, err)
 						if s == 0 && i%64 == 0 {
-							assert.NoError(t, p.Tune(1+i%5))
+							if err := p.Tune(1 + i%5); !errors.Is(err, tide.ErrPoolClosed) { // Release may come first
+								assert.NoError(t, err)
+							}
 						}
 					}
 				})

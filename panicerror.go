@@ -42,22 +42,24 @@ func (e *PanicError) Unwrap() error {
 }
 
 // guard runs fn and calls done exactly once with how fn ended: fn's error
-// when it returned, a *PanicError when it panicked, or ErrGoexit when it
-// called runtime.Goexit. A panic does not propagate past guard; a Goexit
-// does, after done has run, as the goroutine unwinds.
-func guard(fn func() error, done func(error)) {
+// when it returned, a *PanicError when it panicked (and then panicked is
+// true, so that a *PanicError fn returned is not mistaken for fn's own
+// panic), or ErrGoexit when it called runtime.Goexit. A panic does not
+// propagate past guard; a Goexit does, after done has run, as the goroutine
+// unwinds.
+func guard(fn func() error, done func(err error, panicked bool)) {
 	returned := false
 	defer func() {
 		if returned {
 			return
 		}
 		if r := recover(); r != nil {
-			done(&PanicError{Value: r, Stack: debug.Stack()})
+			done(&PanicError{Value: r, Stack: debug.Stack()}, true)
 			return
 		}
-		done(ErrGoexit)
+		done(ErrGoexit, false)
 	}()
 	err := fn()
 	returned = true
-	done(err)
+	done(err, false)
 }

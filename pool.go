@@ -17,8 +17,23 @@ import (
 // use. Every task for which Submit returns nil runs exactly once, even
 // through Tune, panics and Release. Submitting a task happens before the task
 // runs; a task finishing happens before the Wait that it lets return.
+//
+// A nil *Pool (say, from New's unchecked error), or a zero Pool, is never
+// silently ignored: its methods that return an error return one matching
+// [ErrNilPool], and the others panic with an error matching it.
+//
+// A pool's workers belong to the [testing/synctest] bubble, if any, where
+// the pool was made, so a pool must be used only in that bubble (or, if made
+// outside every bubble, only outside them). Wait, a Group's Go and TryGo and
+// SubmitFuture check this and report [ErrSynctestBubble] rather than let the
+// runtime crash the test binary later; Submit and Go do not check (it would
+// cost every task a clock read in tests and benchmarks), and a task they run
+// on the wrong side of a bubble's boundary panics in the pool if it touches
+// the bubble's channels.
+// The default pool behind [Go] needs no such care.
 type Pool struct {
-	s scheduler
+	s       scheduler
+	bubbled bool // made inside a synctest bubble
 }
 
 // scheduler is what a Pool needs of its engine, whatever the engine's
@@ -63,7 +78,7 @@ func New(opts ...Option) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pool{s: newEngine[struct{}](cfg, nil)}, nil
+	return &Pool{s: newEngine[struct{}](cfg, nil), bubbled: inBubble()}, nil
 }
 
 // buildConfig applies opts to the defaults and validates the result.
@@ -88,6 +103,9 @@ func buildConfig(opts []Option) (config, error) {
 // Release, Tune or the caller's context can make. Use SubmitContext or
 // WithNonblocking there.
 func (p *Pool) Submit(task func()) error {
+	if p.unmade() {
+		return opErr("Submit", ErrNilPool)
+	}
 	if task == nil {
 		return ErrNilTask
 	}
@@ -96,13 +114,17 @@ func (p *Pool) Submit(task func()) error {
 
 // SubmitContext is Submit that gives up waiting for room when ctx is done,
 // returning ctx.Err(). A ctx already done when SubmitContext is called makes
-// it return ctx.Err() without submitting. A nil ctx never ends the wait.
+// it return ctx.Err() without submitting. A nil ctx is refused with an error
+// matching [ErrNilContext], without submitting.
 func (p *Pool) SubmitContext(ctx context.Context, task func()) error {
-	if task == nil {
-		return ErrNilTask
+	if p.unmade() {
+		return opErr("SubmitContext", ErrNilPool)
 	}
 	if ctx == nil {
-		ctx = context.Background()
+		return opErr("SubmitContext", ErrNilContext)
+	}
+	if task == nil {
+		return ErrNilTask
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -117,27 +139,41 @@ func (p *Pool) SubmitContext(ctx context.Context, task func()) error {
 // with an error matching ErrNilTask, which reaches the panic handler or the
 // logger as any task panic does.
 func (p *Pool) Go(task func()) {
+	if p.unmade() {
+		panic(opErr("Go", ErrNilPool))
+	}
 	if task == nil {
 		task = nilTask
 	}
 	if err := p.s.submitFunc(context.Background(), task, waitAlways); err != nil {
-		panic(fmt.Errorf("tide: Go: %w", err))
+		panic(opErr("Go", err))
 	}
 }
 
-func nilTask() { panic(fmt.Errorf("tide: Go: %w", ErrNilTask)) }
+func nilTask() { panic(opErr("Go", ErrNilTask)) }
 
 // Wait blocks until every task accepted so far has finished, including
 // tasks that panicked. Tasks accepted while Wait blocks may extend the wait.
 // A task must not call Wait on its own pool: it would wait for itself.
-func (p *Pool) Wait() { p.s.wait() }
+// Called inside a synctest bubble on a pool made outside it, or the other
+// way round, Wait panics with an error matching [ErrSynctestBubble].
+func (p *Pool) Wait() {
+	s := p.sched("Wait")
+	if p.crossesBubble() {
+		panic(opErr("Wait", ErrSynctestBubble))
+	}
+	s.wait()
+}
 
 // Tune changes the capacity to n, which must be at least 1 (else
-// ErrInvalidCapacity); after Release it returns ErrPoolClosed and changes
-// nothing. Growing starts queued tasks and admits waiting
+// ErrInvalidCapacity). Growing starts queued tasks and admits waiting
 // submitters at once; shrinking retires surplus idle workers at once and
-// busy ones as they finish their task, so live workers fall to n.
+// busy ones as they finish their task, so live workers fall to n. After
+// Release, Tune changes nothing and returns [ErrPoolClosed].
 func (p *Pool) Tune(n int) error {
+	if p.unmade() {
+		return opErr("Tune", ErrNilPool)
+	}
 	if n < 1 {
 		return fmt.Errorf("%w (got %d)", ErrInvalidCapacity, n)
 	}
@@ -149,7 +185,7 @@ func (p *Pool) Tune(n int) error {
 // ones included, still runs; workers exit once the queue is empty. Release
 // does not wait for that (see ReleaseTimeout and Wait). It is safe to call
 // more than once and from several goroutines.
-func (p *Pool) Release() { p.s.release() }
+func (p *Pool) Release() { p.sched("Release").release() }
 
 // ReleaseTimeout calls Release, then waits until every goroutine of the pool
 // (workers and reaper) has run its last statement, which happens after the
@@ -157,36 +193,68 @@ func (p *Pool) Release() { p.s.release() }
 // longer while it unwinds; goleak's checks, which retry, pass. It returns
 // ErrTimeout if d passes first; d is measured on the real clock, whatever
 // WithClock set.
-func (p *Pool) ReleaseTimeout(d time.Duration) error { return p.s.releaseTimeout(d) }
+func (p *Pool) ReleaseTimeout(d time.Duration) error {
+	if p.unmade() {
+		return opErr("ReleaseTimeout", ErrNilPool)
+	}
+	return p.s.releaseTimeout(d)
+}
 
 // Shutdown calls Release, then waits until every goroutine of the pool
 // (workers and reaper) has run its last statement, which happens after the
 // accepted tasks have run, or until ctx is done, returning ctx.Err(). It is
-// ReleaseTimeout in the manner of [net/http.Server.Shutdown].
-func (p *Pool) Shutdown(ctx context.Context) error { return p.s.shutdown(ctx) }
+// ReleaseTimeout in the manner of [net/http.Server.Shutdown]: when it returns
+// nil, no goroutine of the pool is left. A ctx done before Shutdown is called
+// still releases the pool. A nil ctx is refused with an error matching
+// [ErrNilContext], and the pool is left as it was.
+func (p *Pool) Shutdown(ctx context.Context) error {
+	if p.unmade() {
+		return opErr("Shutdown", ErrNilPool)
+	}
+	if ctx == nil {
+		return opErr("Shutdown", ErrNilContext)
+	}
+	return p.s.shutdown(ctx)
+}
 
 // IsClosed reports whether Release has been called.
-func (p *Pool) IsClosed() bool { return p.s.isClosed() }
+func (p *Pool) IsClosed() bool { return p.sched("IsClosed").isClosed() }
 
 // Cap returns the capacity, or -1 when it is unlimited (WithCapacity and
 // Tune with math.MaxInt also mean unlimited).
-func (p *Pool) Cap() int { return p.s.stats().Capacity }
+func (p *Pool) Cap() int { return p.sched("Cap").stats().Capacity }
 
 // Running returns the number of tasks executing now.
-func (p *Pool) Running() int { return p.s.stats().Running }
+func (p *Pool) Running() int { return p.sched("Running").stats().Running }
 
 // Idle returns the number of workers parked, waiting for a task.
-func (p *Pool) Idle() int { return p.s.stats().Idle }
+func (p *Pool) Idle() int { return p.sched("Idle").stats().Idle }
 
 // Waiting returns the number of tasks queued, not yet started.
-func (p *Pool) Waiting() int { return p.s.stats().Waiting }
+func (p *Pool) Waiting() int { return p.sched("Waiting").stats().Waiting }
 
 // Blocked returns the number of submitters waiting for room: callers of
 // Submit, SubmitContext, Go or Invoke that found the pool full and wait.
-func (p *Pool) Blocked() int { return p.s.stats().Blocked }
+func (p *Pool) Blocked() int { return p.sched("Blocked").stats().Blocked }
 
 // Stats returns a consistent snapshot of the pool's gauges and counters.
-func (p *Pool) Stats() Stats { return p.s.stats() }
+func (p *Pool) Stats() Stats { return p.sched("Stats").stats() }
+
+// crossesBubble reports whether the caller is inside a synctest bubble and
+// p was made outside every bubble, or the other way round.
+func (p *Pool) crossesBubble() bool { return p.bubbled != inBubble() }
+
+// unmade reports whether p is nil, or a zero Pool not made by New.
+func (p *Pool) unmade() bool { return p == nil || p.s == nil }
+
+// sched returns p's scheduler, for a method named op that has no error to
+// return; it panics with an error matching ErrNilPool if p is unmade.
+func (p *Pool) sched(op string) scheduler {
+	if p.unmade() {
+		panic(opErr(op, ErrNilPool))
+	}
+	return p.s
+}
 
 // capacityOrUnlimited reports n, or -1 for the unlimited capacity.
 func capacityOrUnlimited(n int) int {
