@@ -2,6 +2,7 @@ package tide_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -120,4 +121,39 @@ func TestPanics(t *testing.T) {
 			assert.Equal(t, st.Spawned-st.Retired, uint64(st.Workers))
 		})
 	})
+
+	t.Run("a panic handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once and the pool serving", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { runtime.Goexit() }))
+			p.Go(func() { panic("task") })
+			var ran atomic.Bool
+			p.Go(func() { ran.Store(true) })
+			p.Wait()
+			synctest.Wait()
+			assert.True(t, ran.Load(), "the next task ran on a replacement worker")
+			st := p.Stats()
+			assert.Equal(t, uint64(2), st.Completed)
+			assert.Equal(t, uint64(1), st.Panicked)
+			assert.Equal(t, st.Spawned-st.Retired, uint64(st.Workers))
+		})
+	})
+
+	t.Run("a logger whose handler panics does not kill the process, and the panic is counted", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithLogger(slog.New(panickingHandler{})))
+		p.Go(func() { panic("task") })
+		var ran atomic.Bool
+		p.Go(func() { ran.Store(true) })
+		p.Wait()
+		assert.True(t, ran.Load())
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Completed)
+		assert.Equal(t, uint64(1), st.Panicked)
+	})
 }
+
+// panickingHandler is a slog.Handler that panics on every record.
+type panickingHandler struct{ slog.Handler }
+
+func (panickingHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (panickingHandler) Handle(context.Context, slog.Record) error { panic("logger broke") }

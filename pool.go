@@ -135,9 +135,10 @@ func (p *Pool) SubmitContext(ctx context.Context, task func()) error {
 // Go runs task on the pool, as a drop-in for the statement `go task()`: it
 // waits for room even on a pool made WithNonblocking. After Release it
 // panics with an error matching ErrPoolClosed. A nil task does not panic in
-// the caller: like `go task()` it fails when it runs, panicking on the worker
-// with an error matching ErrNilTask, which reaches the panic handler or the
-// logger as any task panic does.
+// the caller (where `go task()` with a nil task is a fatal error at the go
+// statement): it is accepted and panics on the worker with an error matching
+// ErrNilTask, which reaches the panic handler or the logger as any task
+// panic does.
 func (p *Pool) Go(task func()) {
 	if p.unmade() {
 		panic(opErr("Go", ErrNilPool))
