@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,7 +20,16 @@ import (
 	"go.uber.org/goleak"
 )
 
+// childArgs, when set, makes the test binary run the program itself with
+// these arguments (separated by spaces) instead of the tests.
+const childArgs = "HTTPSERVER_TEST_CHILD_ARGS"
+
 func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv(childArgs); ok {
+		os.Args = append([]string{os.Args[0]}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
 	goleak.VerifyTestMain(m)
 }
 
@@ -250,5 +263,80 @@ func TestService(t *testing.T) {
 
 		tl := s.stop(t)
 		assert.Equal(t, tally{Accepted: 1, Abandoned: 1}, tl)
+	})
+}
+
+func TestProgram(t *testing.T) {
+	t.Run("on SIGTERM the program answers every accepted request with 200, then exits cleanly", func(t *testing.T) {
+		const inFlight = 4
+		exe, err := os.Executable()
+		require.NoError(t, err)
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), childArgs+"=-addr 127.0.0.1:0 -workers 4 -queue 0 -work 2s")
+		stderr, err := cmd.StderrPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+		})
+
+		// The program logs its address, then its tally when it exits.
+		addr := make(chan string, 1)
+		logged := make(chan string, 1)
+		go func() {
+			var all strings.Builder
+			scanner := bufio.NewScanner(stderr)
+			for scanner.Scan() {
+				line := scanner.Text()
+				all.WriteString(line + "\n")
+				if _, a, ok := strings.Cut(line, "listening on http://"); ok {
+					addr <- a
+				}
+			}
+			logged <- all.String()
+		}()
+		var url string
+		select {
+		case a := <-addr:
+			url = "http://" + a
+		case out := <-logged:
+			require.FailNow(t, "the program did not start", "%s", out)
+		}
+		transport := &http.Transport{}
+		defer transport.CloseIdleConnections()
+		client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+
+		answers := make(chan int, inFlight)
+		for range inFlight {
+			go func() {
+				resp, err := client.Get(url + "/work")
+				if !assert.NoError(t, err) {
+					answers <- 0
+					return
+				}
+				resp.Body.Close()
+				answers <- resp.StatusCode
+			}()
+		}
+		require.Eventually(t, func() bool { // every request is running on the pool
+			resp, err := client.Get(url + "/metrics")
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			return err == nil && strings.Contains(string(body), `tide_tasks_running{pool="work"} 4`)
+		}, 10*time.Second, 5*time.Millisecond)
+
+		require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+		for range inFlight {
+			assert.Equal(t, http.StatusOK, <-answers)
+		}
+		out := <-logged
+		require.NoError(t, cmd.Wait(), "the program exits cleanly:\n%s", out)
+		assert.Contains(t, out, "accepted 4, served 4, refused 0")
 	})
 }

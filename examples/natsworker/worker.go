@@ -51,20 +51,26 @@ func (w *worker) run(ctx context.Context) error {
 	stopProgress := w.startProgress()
 	defer stopProgress()
 
+	var pullErr, lastErr error
 	for {
 		msg, err := msgs.Next()
 		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+			if ctx.Err() == nil { // not drained by us: the connection or the consumer is gone
+				pullErr = fmt.Errorf("pulling stopped: %w", errors.Join(lastErr, err))
+			}
 			break
 		}
-		if err != nil { // a missed heartbeat, say; the iterator carries on
+		if err != nil { // a missed heartbeat, say; after a terminal error the iterator closes
 			fmt.Fprintln(w.out, "pull:", err)
+			lastErr = err
 			continue
 		}
+		lastErr = nil
 		pool.Go(func() { w.handle(msg) })
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), w.cfg.ackWait+ackTimeout)
 	defer cancel()
-	return pool.Shutdown(shutdownCtx) // every fetched job acked or naked
+	return errors.Join(pullErr, pool.Shutdown(shutdownCtx)) // every fetched job acked or naked
 }
 
 // handle runs one job; on success it records it (with cfg.record) and acks
@@ -123,7 +129,11 @@ func (w *worker) startProgress() (stop func()) {
 				acked := w.acked.Load()
 				rate := float64(acked-last) / now.Sub(lastAt).Seconds()
 				last, lastAt = acked, now
-				fmt.Fprintf(w.out, "%s: acked %d (%.0f jobs/s), failed and naked %d\n", w.cfg.name, acked, rate, w.naked.Load())
+				of := ""
+				if w.cfg.jobs > 0 {
+					of = fmt.Sprintf("/%d", w.cfg.jobs)
+				}
+				fmt.Fprintf(w.out, "%s: acked %d%s (%.0f jobs/s), failed and naked %d\n", w.cfg.name, acked, of, rate, w.naked.Load())
 			}
 		}
 	}()
