@@ -29,7 +29,7 @@ func ExampleRegister() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer m.Close() //nolint:errcheck // an example
+	defer m.Close()
 	if err := m.Add("jobs", pool); err != nil {
 		log.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -259,7 +258,7 @@ func TestService(t *testing.T) {
 		}()
 		<-started
 		cancel()
-		assert.True(t, errors.Is(<-failed, context.Canceled))
+		assert.ErrorIs(t, <-failed, context.Canceled)
 
 		tl := s.stop(t)
 		assert.Equal(t, tally{Accepted: 1, Abandoned: 1}, tl)
