@@ -145,17 +145,16 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	w := &worker{cfg: cfg, js: js, out: out}
 	workCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if cfg.exitWhenEmpty {
-		go func() {
-			if err := waitEmpty(workCtx, js); err == nil {
-				cancel()
-			}
-		}()
-	}
-	err = w.run(workCtx)
-	if err := nc.Drain(); err != nil {
-		fmt.Fprintln(out, "drain:", err)
-	}
+	watched := make(chan struct{})
+	go func() { // with cfg.exitWhenEmpty, ends the work once no job is left
+		defer close(watched)
+		if cfg.exitWhenEmpty && waitEmpty(workCtx, js) == nil {
+			cancel()
+		}
+	}()
+	err = w.run(workCtx) // returns once every fetched job is acked or naked
+	cancel()
+	<-watched
 	w.printTally()
 	return err
 }
