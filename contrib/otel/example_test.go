@@ -1,0 +1,55 @@
+package tideotel_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	"github.com/tidego/tide"
+	tideotel "github.com/tidego/tide/contrib/otel"
+)
+
+// Reporting one pool on a meter provider; a manual reader stands in for an
+// exporter here.
+func ExampleRegister() {
+	reader := sdkmetric.NewManualReader()
+	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	defer provider.Shutdown(context.Background()) //nolint:errcheck // an example
+
+	pool, err := tide.New(tide.WithCapacity(8))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Release()
+
+	m, err := tideotel.Register(provider)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.Add("jobs", pool); err != nil {
+		log.Fatal(err)
+	}
+
+	pool.Go(func() {})
+	pool.Wait()
+
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		log.Fatal(err)
+	}
+	for _, sm := range rm.ScopeMetrics {
+		for _, mt := range sm.Metrics {
+			if mt.Name == "tide.pool.completed_tasks" {
+				dp := mt.Data.(metricdata.Sum[int64]).DataPoints[0]
+				name, _ := dp.Attributes.Value(tideotel.PoolNameKey)
+				fmt.Println(mt.Name, name.AsString(), dp.Value)
+			}
+		}
+	}
+	// Output:
+	// tide.pool.completed_tasks jobs 1
+}

@@ -1,0 +1,198 @@
+// Command httpserver is a net/http service that bounds its work with a tide
+// pool: a fixed number of workers, a bounded queue, and a fast 503 with
+// Retry-After when both are full, instead of a pile-up of goroutines.
+//
+//	go run ./httpserver -addr 127.0.0.1:8080 -workers 16 -queue 64
+//	curl -i localhost:8080/work
+//	curl localhost:8080/metrics | grep tide_
+//
+// GET /work runs one unit of work (a simulated call of -work duration) on
+// the pool. The task honours the request's context: a client that gives up
+// stops its work. /metrics serves the pool's figures through the
+// contrib/prometheus collector. SIGINT or SIGTERM shut the service down
+// gracefully: the listener closes, every request already accepted runs to
+// its response (http.Server.Shutdown), then the pool's workers exit
+// (Pool.Shutdown).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tidego/tide"
+	tideprom "github.com/tidego/tide/contrib/prometheus"
+)
+
+// config is what the flags set.
+type config struct {
+	addr            string
+	workers         int           // pool capacity
+	queue           int           // pool queue size
+	retryAfter      time.Duration // advertised in the Retry-After header of a 503
+	shutdownTimeout time.Duration // bound on the graceful shutdown
+	// work is one unit of work; it must return promptly once ctx is done.
+	work func(ctx context.Context) error
+}
+
+func main() {
+	cfg := config{}
+	var work time.Duration
+	flag.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address")
+	flag.IntVar(&cfg.workers, "workers", 16, "tasks running at once (pool capacity)")
+	flag.IntVar(&cfg.queue, "queue", 64, "tasks waiting for a worker before requests are refused with 503")
+	flag.DurationVar(&work, "work", 20*time.Millisecond, "duration of the simulated work per request")
+	flag.DurationVar(&cfg.retryAfter, "retry-after", time.Second, "Retry-After advertised on 503")
+	flag.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 30*time.Second, "bound on the graceful shutdown")
+	flag.Parse()
+	cfg.work = simulatedWork(work)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	t, err := run(ctx, cfg, func(addr net.Addr) { log.Printf("listening on http://%s", addr) })
+	log.Printf("accepted %d, served %d, refused %d (overload %d), abandoned by the client %d",
+		t.Accepted, t.Served, t.Refused, t.Overloaded, t.Abandoned)
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// simulatedWork returns work that takes d, as a call to a slow backend
+// would, or less if ctx is done first.
+func simulatedWork(d time.Duration) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// tally counts what happened to the requests for /work.
+type tally struct {
+	Accepted   int64 // submitted to the pool
+	Served     int64 // accepted and answered 200
+	Abandoned  int64 // accepted, but the client went away before the work was done
+	Refused    int64 // answered 503 (overload included)
+	Overloaded int64 // refused because the pool and its queue were full
+}
+
+// server is the service: its pool and its counters.
+type server struct {
+	cfg  config
+	pool *tide.Pool
+
+	accepted, served, abandoned, refused, overloaded atomic.Int64
+}
+
+// run serves on addr until ctx is done, then shuts down gracefully: no
+// accepted request is dropped. It calls ready, if not nil, with the listening
+// address once requests can connect, and returns what happened to the
+// requests for /work.
+func run(ctx context.Context, cfg config, ready func(net.Addr)) (tally, error) {
+	pool, err := tide.New(tide.WithCapacity(cfg.workers), tide.WithQueueSize(cfg.queue), tide.WithNonblocking())
+	if err != nil {
+		return tally{}, err
+	}
+	s := &server{cfg: cfg, pool: pool}
+	collector := tideprom.NewCollector()
+	if err := collector.Add("work", pool); err != nil {
+		pool.Release()
+		return tally{}, err
+	}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collector)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /work", s.handleWork)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		pool.Release()
+		return tally{}, err
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err = <-served: // the listener failed
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+		defer cancel()
+		// Stop accepting connections and wait for every handler, each of which
+		// waits for its task; then let the pool's workers go.
+		err = srv.Shutdown(shutdownCtx)
+		if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
+			err = errors.Join(err, serveErr)
+		}
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	err = errors.Join(err, pool.Shutdown(shutdownCtx))
+	return s.tally(), err
+}
+
+func (s *server) tally() tally {
+	return tally{
+		Accepted:   s.accepted.Load(),
+		Served:     s.served.Load(),
+		Abandoned:  s.abandoned.Load(),
+		Refused:    s.refused.Load(),
+		Overloaded: s.overloaded.Load(),
+	}
+}
+
+// handleWork runs one unit of work on the pool and answers 200 when it is
+// done, or 503 with Retry-After at once when the pool has no room. The task
+// honours the request's context; the handler waits for its task, so a
+// handler that has returned has no work left running.
+func (s *server) handleWork(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	done := make(chan error, 1)
+	err := s.pool.SubmitContext(ctx, func() {
+		if err := ctx.Err(); err != nil { // the client left while the task was queued
+			done <- err
+			return
+		}
+		done <- s.cfg.work(ctx)
+	})
+	if err != nil {
+		s.refused.Add(1)
+		if errors.Is(err, tide.ErrPoolOverload) {
+			s.overloaded.Add(1)
+		}
+		// Overload, or the pool closing during shutdown: either way, come back.
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.cfg.retryAfter.Round(time.Second)/time.Second))))
+		http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
+		return
+	}
+	s.accepted.Add(1)
+	if err := <-done; err != nil {
+		s.abandoned.Add(1) // nobody is listening for the answer
+		return
+	}
+	s.served.Add(1)
+	fmt.Fprintln(w, "done")
+}
