@@ -32,7 +32,7 @@ type Sizes struct {
 	ServerRate       float64 // tasks offered per second, by all submitters together
 	ServerSubmitters int     // goroutines submitting at exponential intervals
 
-	IdleTasks int // warm-up tasks, each holding a worker for 10 ms
+	IdleTasks int // warm-up tasks, each holding a worker until all have started
 	IdleCap   int
 	IdleFor   time.Duration // the idle window whose CPU time is measured
 }
