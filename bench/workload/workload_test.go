@@ -16,6 +16,7 @@ import (
 // some returns a few contenders of different kinds for the workload tests;
 // every adapter is checked on its own in package contender.
 func some(t *testing.T) []contender.Contender {
+	t.Helper()
 	var cs []contender.Contender
 	for _, name := range []string{contender.Baseline, "tide", "ants", "conc"} {
 		c, ok := contender.Find(name)
@@ -149,7 +150,7 @@ func TestScaleKeepsTheShape(t *testing.T) {
 	assert.Equal(t, 100*time.Millisecond, s.BurstAt[len(s.BurstAt)-1])
 	assert.Equal(t, full.BurstAt, full.Scale(2).BurstAt, "scaling up keeps real sampling times")
 	assert.Equal(t, 2000, s.ServerTasks)
-	assert.Equal(t, full.ServerRate, s.ServerRate, "the rate stays, so a smaller run is shorter")
+	assert.InDelta(t, full.ServerRate, s.ServerRate, 1e-9, "the rate stays, so a smaller run is shorter")
 	assert.Equal(t, full.ServerSubmitters, s.ServerSubmitters)
 	assert.Equal(t, 10, s.IdleTasks)
 	assert.Equal(t, 50*time.Millisecond, s.IdleFor)

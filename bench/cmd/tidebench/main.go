@@ -15,6 +15,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,7 +33,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
-		if err == errHelp {
+		if errors.Is(err, errHelp) {
 			return 0
 		}
 		fmt.Fprintln(stderr, "tidebench:", err)
