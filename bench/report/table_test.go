@@ -58,6 +58,9 @@ func TestSummaryGivesMedianAndRange(t *testing.T) {
 	assert.Equal(t, "—", report.Summarize([]float64{7}).Range(report.Fixed(1)))
 	assert.Equal(t, "2.00×", report.Summarize([]float64{6}).Ratio(s))
 	assert.Equal(t, "—", s.Ratio(report.Summary{}))
+	assert.Equal(t, "0.0031×", report.Summarize([]float64{0.0031}).Ratio(report.Summarize([]float64{1})), "a small ratio keeps two digits")
+	assert.Equal(t, "0.10×", report.Summarize([]float64{0.1}).Ratio(report.Summarize([]float64{1})))
+	assert.Equal(t, "0.00×", report.Summarize([]float64{0}).Ratio(s))
 	assert.Equal(t, report.Summary{}, report.Summarize(nil))
 }
 
