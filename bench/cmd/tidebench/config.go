@@ -47,7 +47,7 @@ type config struct {
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("tidebench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	full := fs.Bool("full", false, "run the full sizes of issue 3 (about 10 minutes on 2 cores) instead of the quick profile")
+	full := fs.Bool("full", false, "run the full sizes of issue 3 (about 17 minutes on 2 cores) instead of the quick profile")
 	only := fs.String("only", "", "comma-separated workloads ("+strings.Join(workloadNames, ",")+
 		") and/or contenders ("+strings.Join(contender.Names(), ",")+") to run; raw always runs as the baseline")
 	runs := fs.Int("runs", 0, "runs of every workload (default: quick 3, burst and idle 1; full 5, sleepy, burst and idle 3)")

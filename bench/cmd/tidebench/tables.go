@@ -169,7 +169,8 @@ func idleTable(cfg config, res *results) report.Table {
 			"(at most %v), so that a pool starts up to that many workers, which then park; then a GC ran and freed memory went back to "+
 			"the OS. Idle CPU is the process's CPU time, user and system, over the window (getrusage(RUSAGE_SELF) inside the child "+
 			"before and after it), per second of window. Raw goroutines are gone by then, so raw's row is the Go runtime's own "+
-			"background work (sysmon); what a pool adds beyond it is its reaper's wake-ups and whatever its parked workers do. "+
+			"background work (sysmon); what a pool adds beyond it is its reaper's wake-ups and whatever its parked workers do; a pool that "+
+			"retires idle workers within the window (fewer goroutines left than parked) counts their exits too. "+
 			"Goroutines are counted beyond the process's own before the contender started, when the window began and when it ended.",
 			count(s.IdleTasks), count(s.IdleCap), time.Second)},
 	}
