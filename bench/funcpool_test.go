@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/panjf2000/ants/v2"
+
 	"github.com/tidego/tide"
 )
 

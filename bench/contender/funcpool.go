@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/panjf2000/ants/v2"
+
 	"github.com/tidego/tide"
 )
 

@@ -34,13 +34,18 @@ func (s Summary) Range(format func(float64) string) string {
 	return format(s.Min) + "–" + format(s.Max)
 }
 
-// Ratio formats s's median over the baseline's as "1.23×", or "—" when
-// the baseline is missing or zero.
+// Ratio formats s's median over the baseline's as "1.23×", with two
+// significant digits below 0.1 ("0.0031×") so that a small ratio does not
+// read as zero, or "—" when the baseline is missing or zero.
 func (s Summary) Ratio(baseline Summary) string {
 	if baseline.N == 0 || baseline.Median == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.2f×", s.Median/baseline.Median)
+	r := s.Median / baseline.Median
+	if r > 0 && r < 0.1 {
+		return fmt.Sprintf("%.2g×", r)
+	}
+	return fmt.Sprintf("%.2f×", r)
 }
 
 // Fixed returns a formatter with the given number of decimals.

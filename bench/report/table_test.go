@@ -53,11 +53,14 @@ func TestTableHasOneShapeForEveryRow(t *testing.T) {
 func TestSummaryGivesMedianAndRange(t *testing.T) {
 	s := report.Summarize([]float64{5, 1, 3})
 	assert.Equal(t, report.Summary{Median: 3, Min: 1, Max: 5, N: 3}, s)
-	assert.Equal(t, 2.5, report.Summarize([]float64{4, 1, 2, 3}).Median)
+	assert.InDelta(t, 2.5, report.Summarize([]float64{4, 1, 2, 3}).Median, 1e-12)
 	assert.Equal(t, "1.0–5.0", s.Range(report.Fixed(1)))
 	assert.Equal(t, "—", report.Summarize([]float64{7}).Range(report.Fixed(1)))
 	assert.Equal(t, "2.00×", report.Summarize([]float64{6}).Ratio(s))
 	assert.Equal(t, "—", s.Ratio(report.Summary{}))
+	assert.Equal(t, "0.0031×", report.Summarize([]float64{0.0031}).Ratio(report.Summarize([]float64{1})), "a small ratio keeps two digits")
+	assert.Equal(t, "0.10×", report.Summarize([]float64{0.1}).Ratio(report.Summarize([]float64{1})))
+	assert.Equal(t, "0.00×", report.Summarize([]float64{0}).Ratio(s))
 	assert.Equal(t, report.Summary{}, report.Summarize(nil))
 }
 

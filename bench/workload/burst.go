@@ -15,6 +15,9 @@ type BurstResult struct {
 	Samples []Sample
 	AfterGC Sample        // after the last sample and a forced collection
 	Burst   time.Duration // how long the burst itself took
+	// CPUPerTask is the process's CPU time during the burst (from the first
+	// submission to the end of Wait), in ns per task.
+	CPUPerTask float64
 }
 
 // Burst starts c at capacity, runs tasks tasks that each sleep for d, waits
@@ -26,6 +29,7 @@ func Burst(c contender.Contender, capacity, tasks int, d time.Duration, at []tim
 	base := baseline()
 	r := c.Start(capacity)
 	defer r.Close()
+	cpu := CPUTime()
 	start := time.Now()
 	sleep := func() { time.Sleep(d) }
 	for range tasks {
@@ -33,7 +37,7 @@ func Burst(c contender.Contender, capacity, tasks int, d time.Duration, at []tim
 	}
 	r.Wait()
 	idle := time.Now()
-	res := BurstResult{At: at, Burst: idle.Sub(start)}
+	res := BurstResult{At: at, Burst: idle.Sub(start), CPUPerTask: perTask(CPUTime()-cpu, tasks)}
 	for _, offset := range at {
 		time.Sleep(time.Until(idle.Add(offset)))
 		res.Samples = append(res.Samples, Read().Minus(base))

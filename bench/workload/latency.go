@@ -13,9 +13,13 @@ import (
 // just before Submit to the first line of the task, at quantiles.
 type LatencyResult struct {
 	P50, P99, P999, Max time.Duration
-	// Rate is the rate the submitter actually achieved, in tasks per second;
-	// below the offered rate when Submit blocked.
+	// Rate is the rate the submitters actually achieved, in tasks per
+	// second; below the offered rate when Submit blocked.
 	Rate float64
+	// CPUPerTask is the process's CPU time (user and system) from the first
+	// submission to the end of Wait, in ns per task: the submitters' waiting
+	// included.
+	CPUPerTask float64
 }
 
 // Latency starts c at capacity and offers it tasks tasks at a steady rate
@@ -27,6 +31,7 @@ func Latency(c contender.Contender, capacity, tasks int, rate float64, work func
 	defer r.Close()
 	lat := make([]time.Duration, tasks)
 	interval := float64(time.Second) / rate
+	cpu := CPUTime()
 	start := time.Now()
 	for i := range lat {
 		waitUntil(start.Add(time.Duration(float64(i) * interval)))
@@ -39,7 +44,9 @@ func Latency(c contender.Contender, capacity, tasks int, rate float64, work func
 	}
 	offered := time.Since(start)
 	r.Wait()
-	return summarize(lat, float64(tasks)/offered.Seconds())
+	res := summarize(lat, float64(tasks)/offered.Seconds())
+	res.CPUPerTask = perTask(CPUTime()-cpu, tasks)
+	return res
 }
 
 // waitUntil returns at t, yielding the processor while it waits: a timer

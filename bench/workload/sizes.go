@@ -26,6 +26,15 @@ type Sizes struct {
 	LatencyTasks int
 	LatencyCap   int
 	LatencyRate  float64 // tasks offered per second
+
+	ServerTasks      int
+	ServerCap        int
+	ServerRate       float64 // tasks offered per second, by all submitters together
+	ServerSubmitters int     // goroutines submitting at exponential intervals
+
+	IdleTasks int // warm-up tasks, each holding a worker until all have started
+	IdleCap   int
+	IdleFor   time.Duration // the idle window whose CPU time is measured
 }
 
 // Full returns the sizes of issue 3.
@@ -37,31 +46,40 @@ func Full() Sizes {
 		BurstTasks: 100_000, BurstCap: 10_000, BurstFor: time.Millisecond,
 		BurstAt:      seconds(0, 0.5, 1, 2, 3, 5, 10),
 		LatencyTasks: 200_000, LatencyCap: 1000, LatencyRate: 100_000,
+		ServerTasks: 200_000, ServerCap: 1000, ServerRate: 50_000, ServerSubmitters: 256,
+		IdleTasks: 1000, IdleCap: 1000, IdleFor: 5 * time.Second,
 	}
 }
 
 // Quick returns the default profile of the tidebench command, small enough
-// to finish in under two minutes on two cores: sleepy at a tenth (100,000
+// to finish in a few minutes on two cores: sleepy at a tenth (100,000
 // tasks, capacity 5,000), the burst sampled for 3 s instead of 10 s, a
-// quarter of the latency tasks; tiny and parallel at full size.
+// quarter of the latency and server tasks, an idle window of 2 s instead of
+// 5 s; tiny and parallel at full size.
 func Quick() Sizes {
 	s := Full()
 	s.SleepyTasks, s.SleepyCap = 100_000, 5_000
 	s.BurstAt = seconds(0, 0.5, 1, 2, 3)
 	s.LatencyTasks = 50_000
+	s.ServerTasks = 50_000
+	s.IdleFor = 2 * time.Second
 	return s
 }
 
-// Scale multiplies every task count by f, and the capacities of sleepy and
-// burst with them so that each still runs the same number of rounds. Below
-// f = 1 the burst's sampling offsets shrink by f too, so that a smoke run
-// stays short; its curve then no longer shows real expiry times.
+// Scale multiplies every task count by f, and the capacities of sleepy,
+// burst and idle with them so that each still runs the same number of
+// rounds. Rates and the number of server submitters stay. Below f = 1 the
+// burst's sampling offsets and the idle window shrink by f too, so that a
+// smoke run stays short; its curve then no longer shows real expiry times.
 func (s Sizes) Scale(f float64) Sizes {
 	n := func(x int) int { return max(1, int(math.Round(float64(x)*f))) }
 	s.TinyTasks, s.ParallelTasks, s.LatencyTasks = n(s.TinyTasks), n(s.ParallelTasks), n(s.LatencyTasks)
 	s.SleepyTasks, s.SleepyCap = n(s.SleepyTasks), n(s.SleepyCap)
 	s.BurstTasks, s.BurstCap = n(s.BurstTasks), n(s.BurstCap)
+	s.ServerTasks = n(s.ServerTasks)
+	s.IdleTasks, s.IdleCap = n(s.IdleTasks), n(s.IdleCap)
 	if f < 1 {
+		s.IdleFor = time.Duration(float64(s.IdleFor) * f)
 		at := make([]time.Duration, len(s.BurstAt))
 		for i, d := range s.BurstAt {
 			at[i] = time.Duration(float64(d) * f)

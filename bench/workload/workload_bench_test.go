@@ -116,3 +116,35 @@ func BenchmarkLatency(b *testing.B) {
 		b.ReportMetric(float64(res.P999.Nanoseconds()), "p99.9-ns")
 	})
 }
+
+// BenchmarkServer: one op offers 200,000 tasks at 50,000/s from 256
+// submitters sleeping exponential intervals, at capacity 1000, and reports
+// the submit-to-start latency quantiles and CPU time of the last op.
+func BenchmarkServer(b *testing.B) {
+	s := sizes()
+	task := workload.CPUTask(rounds())
+	each(b, []int{s.ServerCap}, func(b *testing.B, c contender.Contender, capacity int) {
+		var res workload.LatencyResult
+		for b.Loop() {
+			res = workload.Server(c, capacity, s.ServerTasks, s.ServerSubmitters, s.ServerRate, 1, task)
+		}
+		b.ReportMetric(float64(res.P50.Nanoseconds()), "p50-ns")
+		b.ReportMetric(float64(res.P99.Nanoseconds()), "p99-ns")
+		b.ReportMetric(float64(res.P999.Nanoseconds()), "p99.9-ns")
+		b.ReportMetric(res.CPUPerTask, "cpu-ns/task")
+	})
+}
+
+// BenchmarkIdle: one op warms a pool with 1000 workers, then measures the
+// process's CPU time over 5 s of idleness.
+func BenchmarkIdle(b *testing.B) {
+	s := sizes()
+	each(b, []int{s.IdleCap}, func(b *testing.B, c contender.Contender, capacity int) {
+		var res workload.IdleResult
+		for b.Loop() {
+			res = workload.Idle(c, capacity, s.IdleTasks, s.IdleFor)
+		}
+		b.ReportMetric(res.CPUPerSecond(), "idle-cpu-ms/s")
+		b.ReportMetric(float64(res.Parked), "parked-goroutines")
+	})
+}

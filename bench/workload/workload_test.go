@@ -1,6 +1,7 @@
 package workload_test
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 // some returns a few contenders of different kinds for the workload tests;
 // every adapter is checked on its own in package contender.
 func some(t *testing.T) []contender.Contender {
+	t.Helper()
 	var cs []contender.Contender
 	for _, name := range []string{contender.Baseline, "tide", "ants", "conc"} {
 		c, ok := contender.Find(name)
@@ -83,6 +85,50 @@ func TestLatencyQuantilesAreOrdered(t *testing.T) {
 	assert.Positive(t, res.Rate)
 }
 
+func TestServerRunsEveryTaskFromManySubmitters(t *testing.T) {
+	for _, c := range some(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			var n atomic.Int64
+			res := workload.Server(c, 100, 2003, 64, 50_000, 1, func() { n.Add(1) })
+			assert.EqualValues(t, 2003, n.Load(), "every share submitted, 2003 not a multiple of 64 on purpose")
+			assert.LessOrEqual(t, res.P50, res.P99)
+			assert.LessOrEqual(t, res.P99, res.P999)
+			assert.LessOrEqual(t, res.P999, res.Max)
+			assert.Positive(t, res.Rate)
+			assert.GreaterOrEqual(t, res.CPUPerTask, 0.0)
+		})
+	}
+}
+
+func TestServerWithMoreSubmittersThanTasks(t *testing.T) {
+	var n atomic.Int64
+	workload.Server(some(t)[1], 4, 3, 256, 50_000, 1, func() { n.Add(1) })
+	assert.EqualValues(t, 3, n.Load())
+}
+
+func TestIdleMeasuresAWindowAfterTheWarmUp(t *testing.T) {
+	res := workload.Idle(some(t)[1], 50, 50, 20*time.Millisecond)
+	assert.GreaterOrEqual(t, res.Window, 20*time.Millisecond)
+	assert.Positive(t, res.Parked, "tide's workers park after the warm-up")
+	assert.GreaterOrEqual(t, res.CPU, time.Duration(0))
+	assert.GreaterOrEqual(t, res.CPUPerSecond(), 0.0)
+}
+
+func TestCPUPerSecondIsMillisecondsPerSecond(t *testing.T) {
+	r := workload.IdleResult{Window: 2 * time.Second, CPU: 3 * time.Millisecond}
+	assert.InDelta(t, 1.5, r.CPUPerSecond(), 1e-9)
+	assert.Zero(t, workload.IdleResult{}.CPUPerSecond())
+}
+
+func TestCPUTimeGrowsWithWork(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("getrusage is Unix's")
+	}
+	before := workload.CPUTime()
+	workload.Spin(1 << 24)
+	assert.Greater(t, workload.CPUTime(), before, "CPU time grows while this goroutine spins")
+}
+
 func TestQuantileUsesNearestRank(t *testing.T) {
 	sorted := make([]time.Duration, 1000)
 	for i := range sorted {
@@ -103,6 +149,11 @@ func TestScaleKeepsTheShape(t *testing.T) {
 	assert.Equal(t, full.SleepyTasks/full.SleepyCap, s.SleepyTasks/s.SleepyCap)
 	assert.Equal(t, 100*time.Millisecond, s.BurstAt[len(s.BurstAt)-1])
 	assert.Equal(t, full.BurstAt, full.Scale(2).BurstAt, "scaling up keeps real sampling times")
+	assert.Equal(t, 2000, s.ServerTasks)
+	assert.InDelta(t, full.ServerRate, s.ServerRate, 1e-9, "the rate stays, so a smaller run is shorter")
+	assert.Equal(t, full.ServerSubmitters, s.ServerSubmitters)
+	assert.Equal(t, 10, s.IdleTasks)
+	assert.Equal(t, 50*time.Millisecond, s.IdleFor)
 }
 
 func TestSampleMinusNeverGoesNegative(t *testing.T) {

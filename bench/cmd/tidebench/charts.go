@@ -34,7 +34,14 @@ func charts(cfg config, res *results) []chart {
 		case wBurst:
 			out = append(out, chart{"burst.svg", burstChart(cfg, res)})
 		case wLatency:
-			out = append(out, chart{"latency.svg", latencyChart(cfg, res)})
+			s := cfg.sizes
+			title := fmt.Sprintf("latency: submit-to-start at %s tasks/s, cap %s (median)", count(int(s.LatencyRate)), count(s.LatencyCap))
+			out = append(out, chart{"latency.svg", quantileChart(cfg, res.Latency, s.LatencyCap, title)})
+		case wServer:
+			s := cfg.sizes
+			title := fmt.Sprintf("server: submit-to-start, %s tasks/s from %d submitters, cap %s (median)",
+				count(int(s.ServerRate)), s.ServerSubmitters, count(s.ServerCap))
+			out = append(out, chart{"server.svg", quantileChart(cfg, res.Server, s.ServerCap, title)})
 		}
 	}
 	return out
@@ -46,7 +53,7 @@ func tinyChart(cfg config, res *results) report.Bars {
 	for _, capacity := range cfg.sizes.TinyCaps {
 		s := report.Series{Name: fmt.Sprintf("cap=%d", capacity)}
 		for _, n := range c.Categories {
-			s.Values = append(s.Values, summarize(res.Tiny[key(n, capacity)], func(c workload.Cost) float64 { return c.NsPerTask }).Median)
+			s.Values = append(s.Values, summarize(res.Tiny[key(n, capacity)], func(r costRun) float64 { return r.NsPerTask }).Median)
 		}
 		c.Series = append(c.Series, s)
 	}
@@ -88,24 +95,20 @@ func burstChart(cfg config, res *results) report.Lines {
 	return c
 }
 
-// latencyChart: p50 and p99 submit-to-start latency by contender.
-func latencyChart(cfg config, res *results) report.Bars {
-	s := cfg.sizes
-	c := report.Bars{
-		Title:  fmt.Sprintf("latency: submit-to-start at %s tasks/s, cap %s (median)", count(int(s.LatencyRate)), count(s.LatencyCap)),
-		YLabel: "µs", Categories: names(cfg),
-	}
+// quantileChart: p50 and p99 submit-to-start latency by contender.
+func quantileChart(cfg config, runs map[string][]latencyRun, capacity int, title string) report.Bars {
+	c := report.Bars{Title: title, YLabel: "µs", Categories: names(cfg)}
 	quantiles := []struct {
 		name string
-		f    func(workload.LatencyResult) float64
+		f    func(latencyRun) float64
 	}{
-		{"p50", func(r workload.LatencyResult) float64 { return float64(r.P50.Nanoseconds()) / 1e3 }},
-		{"p99", func(r workload.LatencyResult) float64 { return float64(r.P99.Nanoseconds()) / 1e3 }},
+		{"p50", func(r latencyRun) float64 { return float64(r.P50.Nanoseconds()) / 1e3 }},
+		{"p99", func(r latencyRun) float64 { return float64(r.P99.Nanoseconds()) / 1e3 }},
 	}
 	for _, q := range quantiles {
 		series := report.Series{Name: q.name}
 		for _, n := range c.Categories {
-			series.Values = append(series.Values, summarize(res.Latency[key(n, s.LatencyCap)], q.f).Median)
+			series.Values = append(series.Values, summarize(runs[key(n, capacity)], q.f).Median)
 		}
 		c.Series = append(c.Series, series)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 
 	"github.com/tidego/tide/bench/contender"
 	"github.com/tidego/tide/bench/workload"
@@ -18,8 +19,10 @@ const childEnv = "TIDEBENCH_CHILD"
 
 // childSpec is what a child is told to run.
 type childSpec struct {
-	Job   job
-	Sizes workload.Sizes
+	Job    job
+	Sizes  workload.Sizes
+	Rounds int    // Spin rounds of the tiny task, calibrated once by the parent
+	Seed   uint64 // the server workload's arrival times
 }
 
 // childOutput is what a child prints: its result and its own peak RSS.
@@ -28,36 +31,37 @@ type childOutput struct {
 	PeakRSS uint64 // bytes; 0 where the child cannot read it
 }
 
-// inChild runs j in a fresh copy of this binary, decodes its result into
-// out and stores the child's peak RSS in bytes into rss. The child reads
-// its own high-water mark (Linux: VmHWM), because the getrusage maxrss of a
-// child also counts the parent's resident set, inherited across exec; that
-// is the fallback elsewhere.
-func inChild(j job, s workload.Sizes, out any, rss *uint64) error {
+// inChild runs the job in spec in a fresh copy of this binary, decodes its
+// result into out and returns the child's peak RSS and CPU time. Every job
+// runs so, so that no job's heap, goroutines or CPU time mix with another's.
+// The child reads its own high-water mark (Linux: VmHWM), because the
+// getrusage maxrss of a child also counts the parent's resident set,
+// inherited across exec; that is the fallback elsewhere.
+func inChild(spec childSpec, out any) (proc, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return err
+		return proc{}, err
 	}
-	spec, err := json.Marshal(childSpec{Job: j, Sizes: s})
+	env, err := json.Marshal(spec)
 	if err != nil {
-		return err
+		return proc{}, err
 	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), childEnv+"="+string(spec))
+	cmd.Env = append(os.Environ(), childEnv+"="+string(env))
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("child process: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
+		return proc{}, fmt.Errorf("child process: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	var co childOutput
 	if err := json.Unmarshal(stdout.Bytes(), &co); err != nil {
-		return fmt.Errorf("child output: %w", err)
+		return proc{}, fmt.Errorf("child output: %w", err)
 	}
-	*rss = co.PeakRSS
-	if *rss == 0 {
-		*rss = peakRSS(cmd.ProcessState)
+	p := proc{PeakRSS: co.PeakRSS, ChildCPU: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if p.PeakRSS == 0 {
+		p.PeakRSS = peakRSS(cmd.ProcessState)
 	}
-	return json.Unmarshal(co.Result, out)
+	return p, json.Unmarshal(co.Result, out)
 }
 
 // childMain is the whole life of a child: run the job in spec, print its
@@ -83,18 +87,29 @@ func childMain(spec string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// runInChild measures the memory-sensitive workloads.
+// runInChild measures the job: this is where every workload runs.
 func runInChild(cs childSpec) (any, error) {
 	c, ok := contender.Find(cs.Job.Contender)
 	if !ok {
 		return nil, fmt.Errorf("unknown contender %q", cs.Job.Contender)
 	}
-	s := cs.Sizes
+	s, capacity := cs.Sizes, cs.Job.Cap
+	task := workload.CPUTask(cs.Rounds)
 	switch cs.Job.Workload {
+	case wTiny:
+		return workload.MeasureTiny(c, capacity, s.TinyTasks, task), nil
+	case wParallel:
+		return workload.MeasureParallel(c, capacity, s.ParallelTasks, runtime.GOMAXPROCS(0)), nil
 	case wSleepy:
-		return workload.Sleepy(c, cs.Job.Cap, s.SleepyTasks, s.SleepyFor), nil
+		return workload.Sleepy(c, capacity, s.SleepyTasks, s.SleepyFor), nil
 	case wBurst:
-		return workload.Burst(c, cs.Job.Cap, s.BurstTasks, s.BurstFor, s.BurstAt), nil
+		return workload.Burst(c, capacity, s.BurstTasks, s.BurstFor, s.BurstAt), nil
+	case wLatency:
+		return workload.Latency(c, capacity, s.LatencyTasks, s.LatencyRate, task), nil
+	case wServer:
+		return workload.Server(c, capacity, s.ServerTasks, s.ServerSubmitters, s.ServerRate, cs.Seed, task), nil
+	case wIdle:
+		return workload.Idle(c, capacity, s.IdleTasks, s.IdleFor), nil
 	}
-	return nil, fmt.Errorf("workload %q does not run in a child", cs.Job.Workload)
+	return nil, fmt.Errorf("unknown workload %q", cs.Job.Workload)
 }

@@ -20,9 +20,11 @@ const (
 	wSleepy   = "sleepy"
 	wBurst    = "burst"
 	wLatency  = "latency"
+	wServer   = "server"
+	wIdle     = "idle"
 )
 
-var workloadNames = []string{wTiny, wParallel, wSleepy, wBurst, wLatency}
+var workloadNames = []string{wTiny, wParallel, wSleepy, wBurst, wLatency, wServer, wIdle}
 
 // errHelp reports that -h was asked for and answered.
 var errHelp = errors.New("help shown")
@@ -36,7 +38,8 @@ type config struct {
 	workloads  []string
 	contenders []contender.Contender
 	runs       map[string]int // runs per workload
-	out        string
+	out        string         // -out; "" for the default, a fresh temporary directory
+	publish    bool           // -publish: write to bench/results
 	seed       int64
 }
 
@@ -44,12 +47,13 @@ type config struct {
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("tidebench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	full := fs.Bool("full", false, "run the full sizes of issue 3 (about 10 minutes on 2 cores) instead of the quick profile")
+	full := fs.Bool("full", false, "run the full sizes of issue 3 (about 17 minutes on 2 cores) instead of the quick profile")
 	only := fs.String("only", "", "comma-separated workloads ("+strings.Join(workloadNames, ",")+
 		") and/or contenders ("+strings.Join(contender.Names(), ",")+") to run; raw always runs as the baseline")
-	runs := fs.Int("runs", 0, "runs of every workload (default: quick 3, burst 1; full 5, sleepy and burst 3)")
+	runs := fs.Int("runs", 0, "runs of every workload (default: quick 3, burst and idle 1; full 5, sleepy, burst and idle 3)")
 	size := fs.Float64("size", 1, "scale every task count by this factor (e.g. 0.01 for a smoke run; below 1 it also shortens the burst's idle sampling)")
-	out := fs.String("out", "results", "directory for the Markdown tables, SVG charts and raw JSON")
+	out := fs.String("out", "", "directory for the Markdown tables, SVG charts and raw JSON (default: a fresh temporary directory, printed at the end)")
+	publish := fs.Bool("publish", false, "write to bench/results, the committed results, instead of a temporary directory")
 	seed := fs.Int64("seed", 0, "seed of the shuffled order (default: the clock)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -63,7 +67,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if *size <= 0 || *runs < 0 {
 		return config{}, errors.New("-size must be above 0 and -runs at least 0")
 	}
-	cfg := config{args: args, size: *size, out: *out, seed: *seed}
+	if *publish && *out != "" {
+		return config{}, errors.New("-publish writes to bench/results: it takes no -out")
+	}
+	cfg := config{args: args, size: *size, out: *out, publish: *publish, seed: *seed}
 	cfg.profile, cfg.sizes = profile(*full)
 	cfg.sizes = cfg.sizes.Scale(*size)
 	cfg.runs = runsPerWorkload(*full, *runs)
@@ -90,11 +97,11 @@ func runsPerWorkload(full bool, runs int) map[string]int {
 		switch {
 		case runs > 0:
 			m[w] = runs
-		case full && (w == wSleepy || w == wBurst):
+		case full && (w == wSleepy || w == wBurst || w == wIdle):
 			m[w] = 3
 		case full:
 			m[w] = 5
-		case w == wBurst:
+		case w == wBurst || w == wIdle:
 			m[w] = 1
 		default:
 			m[w] = 3

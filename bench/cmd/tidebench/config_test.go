@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide/bench/contender"
+	"github.com/tidego/tide/bench/workload"
 )
 
 func TestOnlyPicksWorkloadsAndContendersAndKeepsTheBaseline(t *testing.T) {
@@ -17,6 +20,62 @@ func TestOnlyPicksWorkloadsAndContendersAndKeepsTheBaseline(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{wTiny, wLatency}, cfg.workloads, "in table order")
 	assert.Equal(t, []string{contender.Baseline, "ants"}, names(cfg))
+}
+
+func TestOnlyPicksTheNewWorkloads(t *testing.T) {
+	cfg, err := parseFlags([]string{"-only", "idle,server,latency,tide"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, []string{wLatency, wServer, wIdle}, cfg.workloads, "in table order")
+	for _, j := range plan(cfg) {
+		switch j.Workload {
+		case wServer:
+			assert.Equal(t, cfg.sizes.ServerCap, j.Cap)
+		case wIdle:
+			assert.Equal(t, cfg.sizes.IdleCap, j.Cap)
+		}
+	}
+}
+
+func TestOutputGoesToATemporaryDirectoryUnlessAsked(t *testing.T) {
+	def, err := parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Empty(t, def.out)
+	assert.False(t, def.publish)
+	out, err := parseFlags([]string{"-out", "somewhere"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "somewhere", out.out)
+	pub, err := parseFlags([]string{"-publish"}, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, pub.publish)
+}
+
+func TestPublishFindsTheBenchModulesResults(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module github.com/tidego/tide/bench // the bench\n\ngo 1.26.0\n"), 0o644))
+	deep := filepath.Join(root, "cmd", "tidebench")
+	require.NoError(t, os.MkdirAll(deep, 0o755))
+	got, err := moduleRoot(deep)
+	require.NoError(t, err)
+	assert.Equal(t, root, got)
+
+	t.Chdir(deep)
+	dir, err := outDir(config{publish: true})
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(root, "results"), dir)
+	assert.DirExists(t, dir)
+}
+
+func TestPublishRefusesOutsideTheBenchModule(t *testing.T) {
+	other := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(other, "go.mod"), []byte("module github.com/tidego/tide\n"), 0o644))
+	_, err := moduleRoot(other)
+	assert.ErrorIs(t, err, errNoBenchModule)
+}
+
+func TestModulePathReadsTheModuleLine(t *testing.T) {
+	assert.Equal(t, "github.com/tidego/tide/bench", modulePath("// comment\nmodule github.com/tidego/tide/bench\n"))
+	assert.Equal(t, "example.com/q", modulePath(`module "example.com/q"`))
+	assert.Empty(t, modulePath("go 1.26\n"))
 }
 
 func TestOnlyWithJustContendersRunsEveryWorkload(t *testing.T) {
@@ -27,7 +86,7 @@ func TestOnlyWithJustContendersRunsEveryWorkload(t *testing.T) {
 }
 
 func TestBadFlagsAreUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"-only", "nonsense"}, {"-size", "0"}, {"-runs", "-1"}, {"stray"}, {"-nope"}} {
+	for _, args := range [][]string{{"-only", "nonsense"}, {"-size", "0"}, {"-runs", "-1"}, {"stray"}, {"-nope"}, {"-publish", "-out", "x"}} {
 		var stderr bytes.Buffer
 		assert.Equal(t, 2, run(args, io.Discard, &stderr), args)
 		assert.NotEmpty(t, stderr.String(), args)
@@ -42,7 +101,13 @@ func TestProfilesSetRunsAndSizes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "quick", quick.profile)
 	assert.Equal(t, 1, quick.runs[wBurst])
+	assert.Equal(t, 1, quick.runs[wIdle])
 	assert.Equal(t, 3, quick.runs[wTiny])
+	assert.Equal(t, 3, quick.runs[wServer])
+	assert.Equal(t, 3, full.runs[wIdle])
+	assert.Equal(t, 5, full.runs[wServer])
+	assert.Equal(t, 200_000, full.sizes.ServerTasks)
+	assert.Equal(t, 50_000, quick.sizes.ServerTasks)
 	assert.Equal(t, 1_000_000, full.sizes.SleepyTasks)
 	assert.Equal(t, 5, full.runs[wLatency])
 	forced, err := parseFlags([]string{"-runs", "2"}, io.Discard)
@@ -84,4 +149,12 @@ func TestFormatting(t *testing.T) {
 	assert.Equal(t, "2.00 s", duration(2e9))
 	assert.Equal(t, "1 run", medianOf(1))
 	assert.Equal(t, "median of 3 runs", medianOf(3))
+}
+
+func TestCPUCellsGiveMicrosecondsAndTheRatio(t *testing.T) {
+	cpu := func(r costRun) float64 { return r.CPUPerTask }
+	runs := []costRun{{Cost: workload.Cost{CPUPerTask: 1500}}, {Cost: workload.Cost{CPUPerTask: 2500}}}
+	base := []costRun{{Cost: workload.Cost{CPUPerTask: 1000}}}
+	assert.Equal(t, []string{"2.00", "2.00×"}, cpuCells(runs, base, cpu))
+	assert.Equal(t, []string{"2.00", "—"}, cpuCells(runs, nil, cpu), "no baseline, no ratio")
 }

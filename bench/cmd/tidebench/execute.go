@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
-	"github.com/tidego/tide/bench/contender"
 	"github.com/tidego/tide/bench/report"
 	"github.com/tidego/tide/bench/workload"
 )
@@ -21,15 +19,14 @@ func execute(cfg config, bar progress) (*results, error) {
 	res.Tide = tideRevision()
 	res.Profile, res.Size, res.Sizes, res.Runs = cfg.profile, cfg.size, cfg.sizes, cfg.runs
 	res.Rounds = workload.Calibrate(workload.TinyWork)
-	task := workload.CPUTask(res.Rounds)
-	res.TaskCost = workload.TaskCost(task, 100_000)
+	res.TaskCost = workload.TaskCost(workload.CPUTask(res.Rounds), 100_000)
 
 	jobs := plan(cfg)
 	bar.start(len(jobs))
 	defer bar.finish()
 	for _, j := range jobs {
 		bar.step(j.String())
-		if err := runJob(cfg, res, j, task); err != nil {
+		if err := runJob(cfg, res, j); err != nil {
 			return nil, fmt.Errorf("%s: %w", j, err)
 		}
 	}
@@ -37,39 +34,45 @@ func execute(cfg config, bar progress) (*results, error) {
 	return res, nil
 }
 
-// runJob measures j and records its result in res. Sleepy and burst run in
-// a child process; the others here, after a collection so that no earlier
-// job's garbage is swept on this one's time.
-func runJob(cfg config, res *results, j job, task func()) error {
-	c, ok := contender.Find(j.Contender)
-	if !ok {
-		return fmt.Errorf("unknown contender %q", j.Contender)
-	}
-	s := cfg.sizes
-	runtime.GC()
+// runJob measures j in a child process and records its result in res.
+func runJob(cfg config, res *results, j job) error {
+	spec := childSpec{Job: j, Sizes: cfg.sizes, Rounds: res.Rounds, Seed: uint64(cfg.seed) + uint64(j.Run)}
+	k := j.key()
 	switch j.Workload {
 	case wTiny:
-		res.Tiny[j.key()] = append(res.Tiny[j.key()], workload.MeasureTiny(c, j.Cap, s.TinyTasks, task))
+		return runIn(spec, res.Tiny, k)
 	case wParallel:
-		cost := workload.MeasureParallel(c, j.Cap, s.ParallelTasks, runtime.GOMAXPROCS(0))
-		res.Parallel[j.key()] = append(res.Parallel[j.key()], cost)
-	case wLatency:
-		lat := workload.Latency(c, j.Cap, s.LatencyTasks, s.LatencyRate, task)
-		res.Latency[j.key()] = append(res.Latency[j.key()], lat)
+		return runIn(spec, res.Parallel, k)
 	case wSleepy:
-		var run sleepyRun
-		if err := inChild(j, s, &run.SleepyResult, &run.PeakRSS); err != nil {
-			return err
-		}
-		res.Sleepy[j.key()] = append(res.Sleepy[j.key()], run)
+		return runIn(spec, res.Sleepy, k)
 	case wBurst:
-		var run burstRun
-		if err := inChild(j, s, &run.BurstResult, &run.PeakRSS); err != nil {
-			return err
-		}
-		res.Burst[j.key()] = append(res.Burst[j.key()], run)
-	default:
-		return fmt.Errorf("unknown workload %q", j.Workload)
+		return runIn(spec, res.Burst, k)
+	case wLatency:
+		return runIn(spec, res.Latency, k)
+	case wServer:
+		return runIn(spec, res.Server, k)
+	case wIdle:
+		return runIn(spec, res.Idle, k)
 	}
+	return fmt.Errorf("unknown workload %q", j.Workload)
+}
+
+// runPtr is a pointer to one run of a workload: the workload's result and,
+// embedded, its proc.
+type runPtr[R any] interface {
+	*R
+	setProc(proc)
+}
+
+// runIn runs spec in a child, decodes its result into a new R and appends
+// it, with what was learned of the child, to into[k].
+func runIn[R any, P runPtr[R]](spec childSpec, into map[string][]R, k string) error {
+	var r R
+	p, err := inChild(spec, &r)
+	if err != nil {
+		return err
+	}
+	P(&r).setProc(p)
+	into[k] = append(into[k], r)
 	return nil
 }

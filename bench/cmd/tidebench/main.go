@@ -1,19 +1,21 @@
 // Command tidebench compares tide with raw goroutines and the other Go
-// goroutine pools on five workloads, prints Markdown tables and writes them
-// with SVG charts to an output directory:
+// goroutine pools on seven workloads, prints Markdown tables and writes them
+// with SVG charts to a fresh temporary directory, or with -publish to
+// bench/results:
 //
-//	go -C bench run ./cmd/tidebench            # quick profile, under 2 minutes on 2 cores
+//	go -C bench run ./cmd/tidebench            # quick profile, a few minutes on 2 cores
 //	go -C bench run ./cmd/tidebench -full      # the full sizes of issue 3
-//	go -C bench run ./cmd/tidebench -only tiny,latency,tide,ants -runs 5
+//	go -C bench run ./cmd/tidebench -only tiny,server,tide,ants -runs 5
 //	go -C bench run ./cmd/tidebench -size 0.01 # a smoke run, as in CI
+//	go -C bench run ./cmd/tidebench -publish   # rewrite the committed bench/results
 //
-// Contenders run interleaved, in a new shuffled order in each run. The
-// memory-sensitive workloads (sleepy, burst) run each contender in a fresh
-// child process, the same binary started again, so that peak RSS belongs to
-// that contender alone.
+// Contenders run interleaved, in a new shuffled order in each run. Every
+// job runs in a fresh child process, the same binary started again, so that
+// its peak RSS and CPU time belong to that contender alone.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,7 +33,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
-		if err == errHelp {
+		if errors.Is(err, errHelp) {
 			return 0
 		}
 		fmt.Fprintln(stderr, "tidebench:", err)

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -33,7 +36,8 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 	require.Equal(t, 0, code, stderr.String())
 
 	out := stdout.String()
-	for _, title := range []string{"### tiny:", "### parallel submitters:", "### sleepy:", "### burst then idle:", "### latency:"} {
+	for _, title := range []string{"### tiny:", "### parallel submitters:", "### sleepy:", "### burst then idle:", "### latency:",
+		"### server:", "### idle:"} {
 		assert.Contains(t, out, title)
 	}
 	assert.Contains(t, out, "- CPU: ")
@@ -41,10 +45,10 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 	assert.Contains(t, out, "-size 0.01")
 	assert.Empty(t, stderr.String(), "no progress bar when stdout is not a terminal")
 
-	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md"} {
+	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md", "server.md", "idle.md"} {
 		assertTablesWellFormed(t, readFile(t, dir, md))
 	}
-	for _, svg := range []string{"tiny.svg", "sleepy-rss.svg", "burst.svg", "latency.svg"} {
+	for _, svg := range []string{"tiny.svg", "sleepy-rss.svg", "burst.svg", "latency.svg", "server.svg"} {
 		assertSVG(t, readFile(t, dir, svg))
 	}
 	var res results
@@ -54,6 +58,45 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 		assert.Len(t, runs, 3, k)
 		assert.Positive(t, runs[0].PeakRSS, k)
 	}
+	for k, runs := range res.Tiny {
+		assert.Positive(t, runs[0].PeakRSS, "every job runs in a child: %s", k)
+		assert.Positive(t, runs[0].ChildCPU, k)
+		assert.GreaterOrEqual(t, runs[0].CPUPerTask, 0.0, k)
+	}
+	assert.Len(t, res.Server, len(contender.All()))
+	assert.Len(t, res.Idle, len(contender.All()))
+	assert.Contains(t, out, "Written to "+dir+": ")
+}
+
+func TestDefaultRunWritesToAFreshTemporaryDirectory(t *testing.T) {
+	results := filepath.Join("..", "..", "results")
+	before := snapshot(t, results)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"-only", "tiny,raw", "-size", "0.001", "-runs", "1"}, &stdout, &stderr), stderr.String())
+
+	m := regexp.MustCompile(`Written to (\S+) \(a new temporary directory`).FindStringSubmatch(stdout.String())
+	require.Len(t, m, 2, stdout.String())
+	assert.Equal(t, tmp, filepath.Dir(m[1]), "under os.TempDir")
+	assert.FileExists(t, filepath.Join(m[1], "tiny.md"))
+	assert.Equal(t, before, snapshot(t, results), "bench/results untouched")
+	_, err := os.Stat("results")
+	assert.ErrorIs(t, err, fs.ErrNotExist, "no results folder made in the working directory")
+}
+
+// snapshot lists the files in dir with their sizes and modification times.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	files := map[string]string{}
+	for _, e := range entries {
+		info, err := e.Info()
+		require.NoError(t, err)
+		files[e.Name()] = fmt.Sprint(info.Size(), info.ModTime())
+	}
+	return files
 }
 
 func readFile(t *testing.T, dir, name string) string {

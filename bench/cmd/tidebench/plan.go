@@ -63,6 +63,10 @@ func capacities(cfg config, w string) []int {
 		return []int{s.SleepyCap}
 	case wBurst:
 		return []int{s.BurstCap}
+	case wServer:
+		return []int{s.ServerCap}
+	case wIdle:
+		return []int{s.IdleCap}
 	default:
 		return []int{s.LatencyCap}
 	}

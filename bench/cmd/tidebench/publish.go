@@ -15,8 +15,8 @@ import (
 type writer = io.Writer
 
 // publish prints the results as Markdown to stdout and writes them to the
-// out directory: README.md (everything), one .md per workload, the SVG
-// charts and results.json (every measurement).
+// output directory (see outDir), then says where: README.md (everything),
+// one .md per workload, the SVG charts and results.json (every measurement).
 func publish(cfg config, res *results, stdout io.Writer) error {
 	byWorkload := tables(cfg, res)
 	var doc strings.Builder
@@ -31,30 +31,35 @@ func publish(cfg config, res *results, stdout io.Writer) error {
 	if _, err := io.WriteString(stdout, doc.String()); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+	dir, err := outDir(cfg)
+	if err != nil {
 		return err
 	}
 	written := []string{"README.md"}
-	if err := os.WriteFile(filepath.Join(cfg.out, "README.md"), []byte(doc.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(doc.String()), 0o644); err != nil {
 		return err
 	}
 	for _, w := range cfg.workloads {
-		if err := writeTables(cfg.out, w, machineLine(res), byWorkload[w]); err != nil {
+		if err := writeTables(dir, w, machineLine(res), byWorkload[w]); err != nil {
 			return err
 		}
 		written = append(written, w+".md")
 	}
 	for _, c := range charts(cfg, res) {
-		if err := writeFile(filepath.Join(cfg.out, c.file), c.draw.WriteSVG); err != nil {
+		if err := writeFile(filepath.Join(dir, c.file), c.draw.WriteSVG); err != nil {
 			return fmt.Errorf("%s: %w", c.file, err)
 		}
 		written = append(written, c.file)
 	}
-	if err := writeFile(filepath.Join(cfg.out, "results.json"), jsonOf(res)); err != nil {
+	if err := writeFile(filepath.Join(dir, "results.json"), jsonOf(res)); err != nil {
 		return err
 	}
 	written = append(written, "results.json")
-	_, err := fmt.Fprintf(stdout, "Written to %s: %s\n", cfg.out, strings.Join(written, ", "))
+	where := dir
+	if cfg.out == "" && !cfg.publish {
+		where += " (a new temporary directory; -publish writes bench/results instead)"
+	}
+	_, err = fmt.Fprintf(stdout, "Written to %s: %s\n", where, strings.Join(written, ", "))
 	return err
 }
 
@@ -83,9 +88,9 @@ func header(cfg config, res *results) string {
 func profileNote(cfg config) string {
 	note := "full: the sizes of issue 3"
 	if cfg.profile == "quick" {
-		note = "quick: scaled down to finish in under 2 minutes on 2 cores: sleepy 100,000 tasks at cap 5,000 " +
-			"(full: 1,000,000 at 50,000), burst sampled for 3 s (full: 10 s), latency 50,000 tasks (full: 200,000); " +
-			"tiny and parallel at full size. Run with -full for the full sizes"
+		note = "quick: scaled down to finish in a few minutes on 2 cores: sleepy 100,000 tasks at cap 5,000 " +
+			"(full: 1,000,000 at 50,000), burst sampled for 3 s (full: 10 s), latency and server 50,000 tasks (full: 200,000), " +
+			"idle window 2 s (full: 5 s); tiny and parallel at full size. Run with -full for the full sizes"
 	}
 	if cfg.size != 1 {
 		note += fmt.Sprintf("; every task count scaled by -size %g", cfg.size)

@@ -22,31 +22,60 @@ type results struct {
 	TaskCost time.Duration // what one tiny task costs, run serially
 	Elapsed  time.Duration
 
-	Tiny     map[string][]workload.Cost
-	Parallel map[string][]workload.Cost
+	Tiny     map[string][]costRun
+	Parallel map[string][]costRun
 	Sleepy   map[string][]sleepyRun
 	Burst    map[string][]burstRun
-	Latency  map[string][]workload.LatencyResult
+	Latency  map[string][]latencyRun
+	Server   map[string][]latencyRun
+	Idle     map[string][]idleRun
 }
 
-// sleepyRun is a sleepy result with the peak RSS of its child process.
-type sleepyRun struct {
-	workload.SleepyResult
-	PeakRSS uint64 // bytes
+// proc is what the parent learns of the child process that ran a job.
+type proc struct {
+	PeakRSS uint64 // bytes: the child's own high-water mark
+	// ChildCPU is the user and system time of the whole child process, as
+	// its rusage tells the parent: start-up, warm-up and Close included.
+	// The tables use the workloads' own CPUPerTask instead, measured around
+	// the op alone; this is kept to show the difference.
+	ChildCPU time.Duration
 }
 
-// burstRun is a burst result with the peak RSS of its child process.
-type burstRun struct {
-	workload.BurstResult
-	PeakRSS uint64 // bytes
-}
+// setProc stores q; every run type below has it through its embedded proc.
+func (p *proc) setProc(q proc) { *p = q }
+
+// One run of each workload, with its child process.
+type (
+	costRun struct {
+		workload.Cost
+		proc
+	}
+	sleepyRun struct {
+		workload.SleepyResult
+		proc
+	}
+	burstRun struct {
+		workload.BurstResult
+		proc
+	}
+	latencyRun struct {
+		workload.LatencyResult
+		proc
+	}
+	idleRun struct {
+		workload.IdleResult
+		proc
+	}
+)
 
 func newResults() *results {
 	return &results{
-		Tiny:     map[string][]workload.Cost{},
-		Parallel: map[string][]workload.Cost{},
+		Tiny:     map[string][]costRun{},
+		Parallel: map[string][]costRun{},
 		Sleepy:   map[string][]sleepyRun{},
 		Burst:    map[string][]burstRun{},
-		Latency:  map[string][]workload.LatencyResult{},
+		Latency:  map[string][]latencyRun{},
+		Server:   map[string][]latencyRun{},
+		Idle:     map[string][]idleRun{},
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/tidego/tide/bench/contender"
 	"github.com/tidego/tide/bench/report"
@@ -14,11 +15,26 @@ var (
 	twoDec  = report.Fixed(2)
 )
 
+// cpuNote explains the CPU columns of every table.
+const cpuNote = "CPU µs/task is the child process's CPU time, user and system, every thread's (the runtime's and the pool's included), " +
+	"over the measured op, divided among its tasks. It is read with getrusage(RUSAGE_SELF) inside the child just before and " +
+	"just after the op, not from the whole child's rusage, so that process start-up, warm-up and Close are left out " +
+	"(results.json keeps the whole child's as ChildCPU). A pool that spins while it waits shows it here."
+
+// cpuCells are the CPU columns of a row: CPU µs per task (the median over
+// runs of cpu, in ns) and its ratio to the baseline's.
+func cpuCells[T any](runs, base []T, cpu func(T) float64) []string {
+	s := summarize(runs, cpu)
+	return []string{twoDec(s.Median / 1e3), s.Ratio(summarize(base, cpu))}
+}
+
 // costRows are the rows of a cost table at one capacity, with the raw
 // baseline as the ratio's denominator.
-func costRows(cfg config, runs map[string][]workload.Cost, capacity int, withCap bool) [][]string {
-	ns := func(c workload.Cost) float64 { return c.NsPerTask }
-	base := summarize(runs[key(contender.Baseline, capacity)], ns)
+func costRows(cfg config, runs map[string][]costRun, capacity int, withCap bool) [][]string {
+	ns := func(r costRun) float64 { return r.NsPerTask }
+	cpu := func(r costRun) float64 { return r.CPUPerTask }
+	baseRuns := runs[key(contender.Baseline, capacity)]
+	base := summarize(baseRuns, ns)
 	var rows [][]string
 	for _, c := range cfg.contenders {
 		rs := runs[key(c.Name, capacity)]
@@ -27,9 +43,11 @@ func costRows(cfg config, runs map[string][]workload.Cost, capacity int, withCap
 		if withCap {
 			row = append(row, fmt.Sprint(capacity))
 		}
-		row = append(row, nsFixed(s.Median), s.Range(nsFixed), s.Ratio(base),
-			oneDec(summarize(rs, func(c workload.Cost) float64 { return c.BytesPerTask }).Median),
-			twoDec(summarize(rs, func(c workload.Cost) float64 { return c.AllocsPerTask }).Median))
+		row = append(row, nsFixed(s.Median), s.Range(nsFixed), s.Ratio(base))
+		row = append(row, cpuCells(rs, baseRuns, cpu)...)
+		row = append(row,
+			oneDec(summarize(rs, func(r costRun) float64 { return r.BytesPerTask }).Median),
+			twoDec(summarize(rs, func(r costRun) float64 { return r.AllocsPerTask }).Median))
 		rows = append(rows, row)
 	}
 	return rows
@@ -39,10 +57,10 @@ func tinyTable(cfg config, res *results) report.Table {
 	s := cfg.sizes
 	t := report.Table{
 		Title:  fmt.Sprintf("tiny: %s tasks of ~%v CPU work per op (%s)", count(s.TinyTasks), workload.TinyWork, medianOf(cfg.runs[wTiny])),
-		Header: []string{"contender", "cap", "ns/task", "min–max", "× raw", "B/task", "allocs/task"},
+		Header: []string{"contender", "cap", "ns/task", "min–max", "× raw", "CPU µs/task", "× raw", "B/task", "allocs/task"},
 		Notes: []string{fmt.Sprintf("One op submits %s copies of the task and waits for them, on a pool warmed by one such op. "+
 			"The task is %d xorshift rounds, %v when run serially. B and allocs are the heap's, submitter and pool together.",
-			count(s.TinyTasks), res.Rounds, res.TaskCost)},
+			count(s.TinyTasks), res.Rounds, res.TaskCost), cpuNote},
 	}
 	for _, capacity := range s.TinyCaps {
 		t.Rows = append(t.Rows, costRows(cfg, res.Tiny, capacity, true)...)
@@ -54,10 +72,10 @@ func parallelTable(cfg config, res *results) report.Table {
 	s := cfg.sizes
 	return report.Table{
 		Title:  fmt.Sprintf("parallel submitters: empty tasks, cap %s (%s)", count(s.ParallelCap), medianOf(cfg.runs[wParallel])),
-		Header: []string{"contender", "ns/task", "min–max", "× raw", "B/task", "allocs/task"},
+		Header: []string{"contender", "ns/task", "min–max", "× raw", "CPU µs/task", "× raw", "B/task", "allocs/task"},
 		Rows:   costRows(cfg, res.Parallel, s.ParallelCap, false),
 		Notes: []string{fmt.Sprintf("GOMAXPROCS (%d) goroutines submit %s empty tasks between them, then wait: pure overhead under contention.",
-			res.Machine.GOMAXPROCS, count(s.ParallelTasks))},
+			res.Machine.GOMAXPROCS, count(s.ParallelTasks)), cpuNote},
 	}
 }
 
@@ -70,20 +88,23 @@ func sleepyTable(cfg config, res *results) report.Table {
 	t := report.Table{
 		Title: fmt.Sprintf("sleepy: %s tasks of Sleep(%v), cap %s (%s, each in a fresh process)",
 			count(s.SleepyTasks), s.SleepyFor, count(s.SleepyCap), medianOf(cfg.runs[wSleepy])),
-		Header: []string{"contender", "wall s", "min–max", "× raw", "peak RSS MiB", "min–max", "× raw", "peak goroutines", "peak stacks MiB"},
+		Header: []string{"contender", "wall s", "min–max", "× raw", "peak RSS MiB", "min–max", "× raw", "peak goroutines", "peak stacks MiB",
+			"CPU µs/task", "× raw"},
 		Notes: []string{fmt.Sprintf("At the cap, the ideal wall time is %.2f s. Peak RSS is the child process's own high-water mark (VmHWM); "+
 			"peak goroutines and stack memory are sampled every 5 ms, the process's baseline subtracted.",
-			float64(s.SleepyTasks)/float64(max(1, s.SleepyCap))*s.SleepyFor.Seconds())},
+			float64(s.SleepyTasks)/float64(max(1, s.SleepyCap))*s.SleepyFor.Seconds()),
+			cpuNote + " Here the op runs from the pool's start to the end of Wait, the 5 ms sampler included."},
 	}
 	for _, c := range cfg.contenders {
 		rs := res.Sleepy[key(c.Name, s.SleepyCap)]
 		w, m := summarize(rs, wall), summarize(rs, rss)
-		t.Rows = append(t.Rows, []string{c.Name,
+		row := []string{c.Name,
 			twoDec(w.Median), w.Range(twoDec), w.Ratio(baseWall),
 			nsFixed(m.Median), m.Range(nsFixed), m.Ratio(baseRSS),
 			nsFixed(summarize(rs, func(r sleepyRun) float64 { return float64(r.Peak.Goroutines) }).Median),
 			oneDec(summarize(rs, func(r sleepyRun) float64 { return mib(float64(r.Peak.StackBytes)) }).Median),
-		})
+		}
+		t.Rows = append(t.Rows, append(row, cpuCells(rs, baseRuns, func(r sleepyRun) float64 { return r.CPUPerTask })...))
 	}
 	return t
 }
@@ -94,9 +115,9 @@ func burstTables(cfg config, res *results) []report.Table {
 	s := cfg.sizes
 	title := fmt.Sprintf("burst then idle: %s tasks of Sleep(%v), cap %s, then idle (%s, each in a fresh process)",
 		count(s.BurstTasks), s.BurstFor, count(s.BurstCap), medianOf(cfg.runs[wBurst]))
-	g := report.Table{Title: title + ": live goroutines", Header: []string{"contender", "burst s", "peak RSS MiB"},
+	g := report.Table{Title: title + ": live goroutines", Header: []string{"contender", "burst s", "peak RSS MiB", "CPU µs/task", "× raw"},
 		Notes: []string{"Goroutines beyond the process's own before the pool started, at each time after the burst's Wait returned; " +
-			"then once more after a forced GC."}}
+			"then once more after a forced GC.", cpuNote + " Here the op is the burst: from the first Submit to the end of Wait."}}
 	m := report.Table{Title: title + ": goroutine stack memory (MiB)", Header: []string{"contender"},
 		Notes: []string{"Stack memory (runtime/metrics /memory/classes/heap/stacks:bytes) beyond the baseline. The runtime keeps the stacks of " +
 			"exited goroutines until the next GC, which an idle program may not run for minutes: the last column forces one."}}
@@ -105,11 +126,13 @@ func burstTables(cfg config, res *results) []report.Table {
 		m.Header = append(m.Header, "t="+seconds(at))
 	}
 	g.Header, m.Header = append(g.Header, "then GC"), append(m.Header, "then GC")
+	baseRuns := res.Burst[key(contender.Baseline, s.BurstCap)]
 	for _, c := range cfg.contenders {
 		rs := res.Burst[key(c.Name, s.BurstCap)]
 		grow := []string{c.Name,
 			twoDec(summarize(rs, func(r burstRun) float64 { return r.Burst.Seconds() }).Median),
 			nsFixed(summarize(rs, func(r burstRun) float64 { return mib(float64(r.PeakRSS)) }).Median)}
+		grow = append(grow, cpuCells(rs, baseRuns, func(r burstRun) float64 { return r.CPUPerTask })...)
 		mrow := []string{c.Name}
 		goroutines := func(x workload.Sample) float64 { return float64(x.Goroutines) }
 		stacks := func(x workload.Sample) float64 { return mib(float64(x.StackBytes)) }
@@ -136,28 +159,29 @@ func burstAt(rs []burstRun, i int, f func(workload.Sample) float64) float64 {
 	}).Median
 }
 
-func latencyTable(cfg config, res *results) report.Table {
+func idleTable(cfg config, res *results) report.Table {
 	s := cfg.sizes
-	p99 := func(r workload.LatencyResult) float64 { return float64(r.P99) }
-	base := summarize(res.Latency[key(contender.Baseline, s.LatencyCap)], p99)
 	t := report.Table{
-		Title: fmt.Sprintf("latency: %s tasks offered at %s/s, cap %s (%s)",
-			count(s.LatencyTasks), count(int(s.LatencyRate)), count(s.LatencyCap), medianOf(cfg.runs[wLatency])),
-		Header: []string{"contender", "p50", "p99", "min–max p99", "× raw p99", "p99.9", "max", "tasks/s offered"},
-		Notes: []string{"Submit-to-start latency: from just before Submit to the task's first line; each task then does the tiny CPU work. " +
-			"One submitter offers each task at its due time, yielding the processor (runtime.Gosched) while early, so it keeps one of the " +
-			"cores busy; a blocking Submit lowers the offered rate."},
+		Title: fmt.Sprintf("idle: CPU of a warm pool with nothing to do, cap %s, %s window (%s, each in a fresh process)",
+			count(s.IdleCap), seconds(s.IdleFor), medianOf(cfg.runs[wIdle])),
+		Header: []string{"contender", "goroutines parked", "idle CPU ms/s", "min–max", "goroutines left"},
+		Notes: []string{fmt.Sprintf("Just before the window the contender ran %s tasks at cap %s that each waited until all had started "+
+			"(at most %v), so that a pool starts up to that many workers, which then park; then a GC ran and freed memory went back to "+
+			"the OS. Idle CPU is the process's CPU time, user and system, over the window (getrusage(RUSAGE_SELF) inside the child "+
+			"before and after it), per second of window. Raw goroutines are gone by then, so raw's row is the Go runtime's own "+
+			"background work (sysmon); what a pool adds beyond it is its reaper's wake-ups and whatever its parked workers do; a pool that "+
+			"retires idle workers within the window (fewer goroutines left than parked) counts their exits too. "+
+			"Goroutines are counted beyond the process's own before the contender started, when the window began and when it ended.",
+			count(s.IdleTasks), count(s.IdleCap), time.Second)},
 	}
+	cpu := func(r idleRun) float64 { return r.CPUPerSecond() }
 	for _, c := range cfg.contenders {
-		rs := res.Latency[key(c.Name, s.LatencyCap)]
-		q := func(f func(workload.LatencyResult) float64) float64 { return summarize(rs, f).Median }
-		p := summarize(rs, p99)
+		rs := res.Idle[key(c.Name, s.IdleCap)]
+		m := summarize(rs, cpu)
 		t.Rows = append(t.Rows, []string{c.Name,
-			duration(q(func(r workload.LatencyResult) float64 { return float64(r.P50) })),
-			duration(p.Median), p.Range(duration), p.Ratio(base),
-			duration(q(func(r workload.LatencyResult) float64 { return float64(r.P999) })),
-			duration(q(func(r workload.LatencyResult) float64 { return float64(r.Max) })),
-			count(int(q(func(r workload.LatencyResult) float64 { return r.Rate }))),
+			nsFixed(summarize(rs, func(r idleRun) float64 { return float64(r.Parked) }).Median),
+			twoDec(m.Median), m.Range(twoDec),
+			nsFixed(summarize(rs, func(r idleRun) float64 { return float64(r.Left) }).Median),
 		})
 	}
 	return t
@@ -178,6 +202,10 @@ func tables(cfg config, res *results) map[string][]report.Table {
 			out[w] = burstTables(cfg, res)
 		case wLatency:
 			out[w] = []report.Table{latencyTable(cfg, res)}
+		case wServer:
+			out[w] = []report.Table{serverTable(cfg, res)}
+		case wIdle:
+			out[w] = []report.Table{idleTable(cfg, res)}
 		}
 	}
 	return out
