@@ -3,6 +3,7 @@ package tide
 import (
 	"container/list"
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -18,13 +19,14 @@ import (
 // them, and the invariants that hold whenever mu is free — is written in
 // doc/scheduler.md, and FuzzPool checks it. Every move happens under mu.
 type engine[T any] struct {
-	cfg      config
-	fn       func(T)       // runs an item that has no closure; nil for a plain Pool
-	closing  chan struct{} // closed by release; stops the reaper
-	exited   chan struct{} // closed once the pool is closed and no goroutine of it is left
-	live     atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
-	waking   atomic.Int32  // workers woken with a task that have not yet started; written under mu, decremented by started
-	pendingN atomic.Int32  // len(pending), for started's lock-free check; written under mu
+	cfg       config
+	fn        func(T)       // runs an item that has no closure; nil for a plain Pool
+	closing   chan struct{} // closed by release; stops the reaper
+	exited    chan struct{} // closed once the pool is closed and no goroutine of it is left
+	live      atomic.Int64  // worker and reaper goroutines not yet returned, plus closedBit once released
+	waking    atomic.Int32  // workers woken with a task that have not yet started; written under mu, decremented by started
+	maxWaking int32         // most workers woken at once: GOMAXPROCS when the pool was made
+	pendingN  atomic.Int32  // len(pending), for started's lock-free check; written under mu
 
 	mu       sync.Mutex
 	capacity int                     // guarded by mu; math.MaxInt when unlimited
@@ -59,6 +61,8 @@ func newEngine[T any](cfg config, fn func(T)) *engine[T] {
 		closing:  make(chan struct{}),
 		exited:   make(chan struct{}),
 		capacity: cfg.capacity,
+		// No more woken workers on their way than processors to run them.
+		maxWaking: int32(max(1, runtime.GOMAXPROCS(0))),
 	}
 	e.mu.Lock()
 	e.refillLocked()

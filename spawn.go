@@ -3,9 +3,9 @@ package tide
 // handLocked hands it to the most recently parked worker, or to a new one:
 // from here on that worker alone owns it (invariant 2 of doc/scheduler.md).
 // A new worker's goroutine starts at once. A parked worker is woken now if
-// no other woken worker is still on its way to start; else it joins
-// e.pending, and the chain of starting workers wakes it in turn (the
-// wake-up rule of doc/scheduler.md). Caller holds e.mu.
+// fewer than maxWaking woken workers are still on their way to start; else
+// it joins e.pending, and the starting workers wake it in turn (the wake-up
+// rule of doc/scheduler.md). Caller holds e.mu.
 func (e *engine[T]) handLocked(it item[T]) {
 	e.running++
 	w := e.idle.pop()
@@ -17,7 +17,7 @@ func (e *engine[T]) handLocked(it item[T]) {
 		return
 	}
 	w.owned = it
-	if e.waking.Load() == 0 {
+	if e.waking.Load() < e.maxWaking {
 		e.wakeLocked(w)
 		return
 	}
@@ -25,7 +25,7 @@ func (e *engine[T]) handLocked(it item[T]) {
 	e.pendingN.Add(1)
 	// A worker may have started between the load above and the push, and
 	// seen no pending worker: check again (see started).
-	if e.waking.Load() == 0 {
+	if e.waking.Load() < e.maxWaking {
 		e.wakeNextLocked()
 	}
 }
@@ -47,14 +47,14 @@ func (e *engine[T]) wakeNextLocked() {
 	}
 }
 
-// started records that a woken worker is now running. The last woken worker
-// to start wakes the oldest pending one, so that a pending worker is always
-// on a chain that ends in it. Its fast path is two atomic operations: the
+// started records that a woken worker is now running. A starting worker that
+// leaves room under maxWaking wakes the oldest pending one, so that a
+// pending worker is always on a chain that ends in it. Its fast path is two atomic operations: the
 // lock is taken only when a worker is pending.
 func (e *engine[T]) started() {
-	if e.waking.Add(-1) == 0 && e.pendingN.Load() > 0 {
+	if e.waking.Add(-1) < e.maxWaking && e.pendingN.Load() > 0 {
 		e.mu.Lock()
-		if e.waking.Load() == 0 {
+		if e.waking.Load() < e.maxWaking {
 			e.wakeNextLocked()
 		}
 		e.unlock()
