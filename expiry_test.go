@@ -12,21 +12,6 @@ import (
 	"github.com/tidego/tide"
 )
 
-// burst runs n gated tasks at once on p, then lets them all finish, so that
-// n workers park at the same instant.
-func burst(t *testing.T, p *tide.Pool, n int) {
-	t.Helper()
-	g := newGate()
-	for range n {
-		p.Go(g.task())
-	}
-	synctest.Wait()
-	g.open()
-	p.Wait()
-	synctest.Wait()
-	require.Equal(t, n, p.Idle())
-}
-
 func TestExpiry(t *testing.T) {
 	t.Run("idle workers are retired at the expiry, not before", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package tide_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -16,45 +15,6 @@ import (
 
 	"github.com/tidego/tide"
 )
-
-// poolOwnedGoroutines returns the stacks of the goroutines that a pool
-// started (workers and reapers), whatever they are running now. Unlike
-// poolGoroutines it does not count a submitter that is inside a pool method.
-func poolOwnedGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	var owned []string
-	for _, g := range bytes.Split(buf, []byte("\n\n")) {
-		if bytes.Contains(g, []byte("created by github.com/tidego/tide.")) {
-			owned = append(owned, string(g))
-		}
-	}
-	return owned
-}
-
-// requireNoPoolGoroutines fails the test unless, soon, no goroutine that a
-// pool started is left. ReleaseTimeout returns once every goroutine of the
-// pool has run its last statement; the runtime may list such a goroutine for
-// a moment longer while it unwinds, and offers no signal for its end, so this
-// retries as goleak does, for up to five seconds.
-func requireNoPoolGoroutines(t *testing.T, msgAndArgs ...any) {
-	t.Helper()
-	var left []string
-	for wait := time.Microsecond; wait < 5*time.Second; wait *= 2 {
-		if left = poolOwnedGoroutines(); len(left) == 0 {
-			return
-		}
-		time.Sleep(wait)
-	}
-	require.Empty(t, left, msgAndArgs...)
-}
 
 // leakCanaryEnv makes TestLeakCanary run as the canary, in a child process.
 const leakCanaryEnv = "TIDE_LEAK_CANARY"
@@ -97,7 +57,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 			name = "after a busy life, released full, no goroutine of the pool is left when ReleaseTimeout returns"
 		}
 		t.Run(name, func(t *testing.T) {
-			for round := range 20 {
+			for round := range rounds(20) {
 				p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
 					tide.WithExpiry(time.Millisecond), tide.WithPanicHandler(func(any) {}))
 				require.NoError(t, err)
@@ -145,7 +105,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 
 func TestStressReleaseTimeout(t *testing.T) {
 	t.Run("ReleaseTimeout racing submitters, Tune and the reaper leaves no goroutine of the pool", func(t *testing.T) {
-		for round := range 10 {
+		for round := range rounds(10) {
 			p, err := tide.New(tide.WithCapacity(4), tide.WithQueueSize(1), tide.WithExpiry(50*time.Microsecond))
 			require.NoError(t, err)
 			ctx, stop := context.WithCancel(context.Background())

@@ -1,10 +1,8 @@
 package tide_test
 
 import (
-	"bytes"
 	"log/slog"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -14,24 +12,6 @@ import (
 
 	"github.com/tidego/tide"
 )
-
-// syncBuffer is a bytes.Buffer safe for a logger shared with workers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestPanics(t *testing.T) {
 	t.Run("the handler gets the value, before Wait returns, and the worker survives", func(t *testing.T) {

@@ -2,9 +2,6 @@ package tide_test
 
 import (
 	"context"
-	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,14 +13,6 @@ import (
 
 	"github.com/tidego/tide"
 )
-
-// goid returns the current goroutine's id, to tell workers apart.
-func goid() uint64 {
-	var buf [64]byte
-	s := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
-	id, _ := strconv.ParseUint(s[:strings.IndexByte(s, ' ')], 10, 64)
-	return id
-}
 
 func TestSubmit(t *testing.T) {
 	t.Run("a nil task is refused", func(t *testing.T) {

@@ -3,7 +3,6 @@ package tide_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"runtime"
@@ -74,20 +73,6 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 			assert.Equal(t, st.Submitted, st.Completed)
 		})
 	})
-}
-
-// goRecovered calls p.Go and returns the error it panicked with, if any.
-func goRecovered(p *tide.Pool, task func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			var ok bool
-			if err, ok = r.(error); !ok {
-				err = fmt.Errorf("Go panicked with %v", r)
-			}
-		}
-	}()
-	p.Go(task)
-	return nil
 }
 
 func TestTuneCapHolds(t *testing.T) {

@@ -1,10 +1,7 @@
 package tide_test
 
 import (
-	"bytes"
-	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -217,24 +214,6 @@ func TestRetirement(t *testing.T) {
 			}
 		})
 	})
-}
-
-// liveWorkers returns the goroutine ids of the pool workers alive now.
-func liveWorkers() []uint64 {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var ids []uint64
-	for _, g := range bytes.Split(buf, []byte("\n\n")) {
-		if !bytes.Contains(g, []byte("tide.(*worker[")) {
-			continue
-		}
-		header, _, _ := bytes.Cut(bytes.TrimPrefix(g, []byte("goroutine ")), []byte(" "))
-		id, err := strconv.ParseUint(string(header), 10, 64)
-		if err == nil {
-			ids = append(ids, id)
-		}
-	}
-	return ids
 }
 
 func TestStressReuseAtExpiry(t *testing.T) {

@@ -15,17 +15,6 @@ import (
 	"github.com/tidego/tide"
 )
 
-// highWater records the most tasks seen running at once.
-type highWater struct{ live, peak atomic.Int64 }
-
-func (h *highWater) enter() {
-	n := h.live.Add(1)
-	for old := h.peak.Load(); n > old && !h.peak.CompareAndSwap(old, n); old = h.peak.Load() {
-	}
-}
-
-func (h *highWater) exit() { h.live.Add(-1) }
-
 func TestConcurrentSubmitters(t *testing.T) {
 	t.Run("every accepted task runs exactly once and the cap holds", func(t *testing.T) {
 		const capacity, submitters, each = 8, 16, 500

@@ -3,7 +3,6 @@ package tide_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"runtime"
 	"testing"
 	"testing/synctest"
@@ -14,61 +13,6 @@ import (
 
 	"github.com/tidego/tide"
 )
-
-// discardLogs is the option that silences the panic reports of a test.
-func discardLogs() tide.Option { return tide.WithLogger(slog.New(slog.DiscardHandler)) }
-
-// virtualDeadline bounds every wait for an outcome in these tests. Inside a
-// synctest bubble it costs nothing: time jumps to it only once every
-// goroutine is blocked, that is, once the outcome can no longer come.
-const virtualDeadline = time.Hour
-
-// parkedSubmitters are k submitters, each on its own goroutine, calling in
-// turn Submit, Go and SubmitContext with task. Each reports on its channel
-// what its call returned, or for Go the error it panicked with.
-func parkSubmitters(p *tide.Pool, k int, task func()) []<-chan error {
-	errcs := make([]<-chan error, k)
-	for i := range k {
-		errc := make(chan error, 1)
-		errcs[i] = errc
-		switch i % 3 {
-		case 0:
-			go func() { errc <- p.Submit(task) }()
-		case 1:
-			go func() {
-				defer func() {
-					if r := recover(); r != nil {
-						err, _ := r.(error)
-						errc <- fmt.Errorf("Go panicked: %w", err)
-					}
-				}()
-				p.Go(task)
-				errc <- nil
-			}()
-		case 2:
-			go func() { errc <- p.SubmitContext(context.Background(), task) }()
-		}
-		synctest.Wait() // parked in turn, so that they are admitted in this order
-	}
-	return errcs
-}
-
-// requireReturnWithin waits for every submitter of errcs, failing the test
-// if one has not returned by the virtual deadline d, and returns what they
-// returned.
-func requireReturnWithin(t *testing.T, d time.Duration, errcs []<-chan error) []error {
-	t.Helper()
-	deadline := time.After(d)
-	errs := make([]error, len(errcs))
-	for i, errc := range errcs {
-		select {
-		case errs[i] = <-errc:
-		case <-deadline:
-			require.FailNowf(t, "stranded submitter", "submitter %d of %d has not returned after %v", i, len(errcs), d)
-		}
-	}
-	return errs
-}
 
 func TestParkedSubmittersWakeUp(t *testing.T) {
 	const k = 6 // parked submitters, two of each kind
