@@ -1,8 +1,10 @@
 package tide_test
 
 import (
+	"errors"
 	"log/slog"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -13,63 +15,126 @@ import (
 	"github.com/tidego/tide"
 )
 
-func TestPanics(t *testing.T) {
-	t.Run("the handler gets the value, before Wait returns, and the worker survives", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			var got atomic.Value
-			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(r any) { got.Store(r) }))
-			p.Go(func() { panic("boom") })
-			p.Wait()
-			assert.Equal(t, "boom", got.Load())
-			ran := make(chan struct{})
-			p.Go(func() { close(ran) })
-			<-ran
-			p.Wait()
-			st := p.Stats()
-			assert.Equal(t, uint64(1), st.Spawned, "the same worker ran both tasks")
-			assert.Equal(t, uint64(2), st.Completed)
-			assert.Equal(t, uint64(1), st.Panicked)
+func TestMisbehavingTasks(t *testing.T) {
+	// Each task below misbehaves on the only worker of a pool with one
+	// queued task and one parked submitter behind it. The documented outcome
+	// follows, then the queued task and the parked submitter's run, the pool
+	// serves again, and the counters add up.
+	cases := []struct {
+		name     string
+		task     func()
+		handler  func(r any) // nil: no panic handler
+		panicked uint64
+		retired  uint64 // workers lost and replaced
+		check    func(t *testing.T, got any, logs string)
+	}{
+		{
+			name:     "panic(v) reaches the handler with v",
+			task:     func() { panic("boom") },
+			handler:  func(any) {},
+			panicked: 1,
+			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
+				assert.Equal(t, "boom", got)
+			},
+		},
+		{
+			name:     "panic(nil) reaches the handler as a *runtime.PanicNilError",
+			task:     func() { panic(nil) },
+			handler:  func(any) {},
+			panicked: 1,
+			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
+				var pne *runtime.PanicNilError
+				err, _ := got.(error)
+				assert.ErrorAs(t, err, &pne, "got %#v", got)
+			},
+		},
+		{
+			name:     "panic(err) without a handler is logged with its stack",
+			task:     func() { panic(errors.New("no handler")) },
+			panicked: 1,
+			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
+				assert.Contains(t, logs, "tide: task panicked")
+				assert.Contains(t, logs, "no handler")
+				assert.Contains(t, logs, "panic_test.go", "the stack names the task")
+			},
+		},
+		{
+			name:     "a handler that panics is logged, and the task still counts once",
+			task:     func() { panic("task") },
+			handler:  func(any) { panic("handler") },
+			panicked: 1,
+			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
+				assert.Contains(t, logs, "tide: panic handler panicked")
+				assert.Contains(t, logs, "handler")
+			},
+		},
+		{
+			name:    "runtime.Goexit ends the worker, which is replaced, and is no panic",
+			task:    runtime.Goexit,
+			handler: func(any) {},
+			retired: 1,
+			check: func(t *testing.T, got any, logs string) {
+				t.Helper()
+				assert.Nil(t, got, "the handler was called")
+			},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var logs syncBuffer
+				var mu sync.Mutex
+				var got any // what the handler was called with
+				opts := []tide.Option{
+					tide.WithCapacity(1), tide.WithQueueSize(1),
+					tide.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+				}
+				if c.handler != nil {
+					opts = append(opts, tide.WithPanicHandler(func(r any) {
+						mu.Lock()
+						got = r
+						mu.Unlock()
+						c.handler(r)
+					}))
+				}
+				p := newPool(t, opts...)
+				g := newGate()
+				require.NoError(t, p.Submit(func() { <-g; c.task() }))
+				var queuedRan, parkedRan atomic.Bool
+				require.NoError(t, p.Submit(func() { queuedRan.Store(true) }))
+				errc := submitAsync(p, func() { parkedRan.Store(true) })
+				synctest.Wait()
+				require.True(t, pending(errc))
+
+				g.open()
+				require.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
+				p.Wait()
+				mu.Lock() // the handler's call and the log happen before Wait returns
+				c.check(t, got, logs.String())
+				mu.Unlock()
+				synctest.Wait()
+				assert.True(t, queuedRan.Load(), "the queued task ran")
+				assert.True(t, parkedRan.Load(), "the parked submitter's task ran")
+
+				ran := make(chan struct{})
+				require.NoError(t, p.Submit(func() { close(ran) }))
+				<-ran
+				p.Wait()
+				synctest.Wait()
+				st := p.Stats()
+				assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4,
+					Panicked: c.panicked, Spawned: 1 + c.retired, Retired: c.retired}, st)
+				assert.Len(t, liveWorkers(), 1, "one worker goroutine, no more")
+			})
 		})
-	})
+	}
+}
 
-	t.Run("without a handler the panic is logged with its stack", func(t *testing.T) {
-		var buf syncBuffer
-		p := newPool(t, tide.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
-		p.Go(func() { panic("kaboom") })
-		p.Wait()
-		out := buf.String()
-		assert.Contains(t, out, "tide: task panicked")
-		assert.Contains(t, out, "kaboom")
-		assert.Contains(t, out, "panic_test.go", "the stack names the panicking task")
-	})
-
-	t.Run("panic(nil) is reported as a panic", func(t *testing.T) {
-		var got atomic.Value
-		p := newPool(t, tide.WithPanicHandler(func(r any) { got.Store(r) }))
-		p.Go(func() { panic(nil) })
-		p.Wait()
-		var pe *runtime.PanicNilError
-		err, _ := got.Load().(error)
-		assert.ErrorAs(t, err, &pe)
-		assert.Equal(t, uint64(1), p.Stats().Panicked)
-	})
-
-	t.Run("a handler that panics is logged and the pool goes on", func(t *testing.T) {
-		var buf syncBuffer
-		p := newPool(t, tide.WithCapacity(1),
-			tide.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))),
-			tide.WithPanicHandler(func(r any) { panic("handler too") }))
-		p.Go(func() { panic("task") })
-		var ran atomic.Bool
-		p.Go(func() { ran.Store(true) })
-		p.Wait()
-		assert.True(t, ran.Load())
-		assert.Contains(t, buf.String(), "handler too")
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Completed)
-		assert.Equal(t, uint64(1), st.Panicked)
-	})
-
+func TestPanics(t *testing.T) {
 	t.Run("a nil task given to Go panics on the worker with ErrNilTask", func(t *testing.T) {
 		var got atomic.Value
 		p := newPool(t, tide.WithPanicHandler(func(r any) { got.Store(r) }))
@@ -77,27 +142,5 @@ func TestPanics(t *testing.T) {
 		p.Wait()
 		err, _ := got.Load().(error)
 		assert.ErrorIs(t, err, tide.ErrNilTask)
-	})
-
-	t.Run("a task that calls runtime.Goexit leaves the pool consistent", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-			g := newGate()
-			p.Go(func() { <-g; runtime.Goexit() })
-			p.Go(func() {}) // queued behind it
-			errc := submitAsync(p, func() {})
-			synctest.Wait()
-			require.True(t, pending(errc))
-			g.open()
-			require.NoError(t, <-errc, "the waiting submitter is not stranded")
-			p.Wait()
-			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, uint64(3), st.Completed)
-			assert.Zero(t, st.Panicked)
-			assert.Equal(t, 1, st.Workers)
-			assert.Equal(t, uint64(2), st.Spawned, "a replacement took over the queue")
-			assert.Equal(t, st.Spawned-st.Retired, uint64(st.Workers))
-		})
 	})
 }

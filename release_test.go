@@ -1,6 +1,11 @@
 package tide_test
 
 import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -54,42 +59,6 @@ func TestRelease(t *testing.T) {
 		})
 	})
 
-	t.Run("a submitter waiting for room is woken with ErrPoolClosed", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := newGate()
-			p.Go(g.task())
-			var ran atomic.Bool
-			errc := submitAsync(p, func() { ran.Store(true) })
-			goErr := make(chan any, 1)
-			go func() {
-				defer func() { goErr <- recover() }()
-				p.Go(func() { ran.Store(true) })
-			}()
-			synctest.Wait()
-			p.Release()
-			assert.ErrorIs(t, <-errc, tide.ErrPoolClosed)
-			err, _ := (<-goErr).(error)
-			assert.ErrorIs(t, err, tide.ErrPoolClosed)
-			g.open()
-			p.Wait()
-			assert.False(t, ran.Load())
-		})
-	})
-
-	t.Run("ReleaseTimeout returns nil only once no goroutine of the pool is left", func(t *testing.T) {
-		p, err := tide.New(tide.WithCapacity(8), tide.WithMinWorkers(2))
-		require.NoError(t, err)
-		for range 100 {
-			p.Go(func() { time.Sleep(time.Millisecond) })
-		}
-		require.NoError(t, p.ReleaseTimeout(10*time.Second))
-		requireNoPoolGoroutines(t)
-		st := p.Stats()
-		assert.Zero(t, st.Workers)
-		assert.Equal(t, st.Spawned, st.Retired)
-	})
-
 	t.Run("ReleaseTimeout reports ErrTimeout when a task outlives the deadline", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p, err := tide.New()
@@ -124,5 +93,129 @@ func TestRelease(t *testing.T) {
 			assert.Zero(t, p.Idle())
 			assert.Zero(t, poolGoroutines())
 		})
+	})
+}
+
+// leakCanaryEnv makes TestLeakCanary run as the canary, in a child process.
+const leakCanaryEnv = "TIDE_LEAK_CANARY"
+
+func TestLeakCanary(t *testing.T) {
+	if os.Getenv(leakCanaryEnv) == "1" {
+		// The canary: a test that uses a pool and forgets to release it. Its
+		// minimum worker never expires, so goleak's retries cannot save it.
+		p, err := tide.New(tide.WithCapacity(2), tide.WithMinWorkers(1))
+		require.NoError(t, err)
+		p.Go(func() {})
+		p.Wait()
+		return
+	}
+
+	t.Run("a test binary whose test forgets Release fails goleak's check", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("runs the test binary again")
+		}
+		exe, err := os.Executable()
+		require.NoError(t, err)
+		cmd := exec.Command(exe, "-test.run=^TestLeakCanary$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), leakCanaryEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "the canary run passed, or did not run: %v\n%s", err, out)
+		assert.Contains(t, string(out), "--- PASS: TestLeakCanary", "the canary test itself passes")
+		assert.Contains(t, string(out), "found unexpected goroutines", "goleak reports the leak")
+		assert.Contains(t, string(out), "tide.(*worker[", "the leaked goroutine is the pool's worker")
+	})
+}
+
+func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
+	// Each round lives a busy life (panics, Goexits, the reaper retiring
+	// workers, Tune), then is released either full (busy workers, a full
+	// queue and parked submitters) or half idle (busy and parked workers).
+	for _, full := range []bool{true, false} {
+		name := "after a busy life, released half idle, no goroutine of the pool is left when ReleaseTimeout returns"
+		if full {
+			name = "after a busy life, released full, no goroutine of the pool is left when ReleaseTimeout returns"
+		}
+		t.Run(name, func(t *testing.T) {
+			for round := range rounds(20) {
+				p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
+					tide.WithExpiry(time.Millisecond), tide.WithPanicHandler(func(any) {}))
+				require.NoError(t, err)
+				for i := range 12 {
+					switch i % 4 {
+					case 0:
+						p.Go(func() { panic(i) })
+					case 1:
+						p.Go(runtime.Goexit)
+					default:
+						p.Go(func() {})
+					}
+				}
+				p.Wait()
+				time.Sleep(2 * time.Millisecond) // some workers expire, the reaper runs
+				require.NoError(t, p.Tune(4))
+				g := newGate()
+				var parked []<-chan error
+				if full {
+					for range 6 {
+						p.Go(g.task())
+					}
+					for range 4 {
+						parked = append(parked, submitAsync(p, func() {}))
+					}
+				} else {
+					for range 2 {
+						p.Go(g.task()) // two of the four minimum workers; the other two stay parked
+					}
+				}
+				p.Release()
+				for _, errc := range parked {
+					assert.ErrorIs(t, <-errc, tide.ErrPoolClosed)
+				}
+				g.open()
+				require.NoError(t, p.ReleaseTimeout(10*time.Second))
+				requireNoPoolGoroutines(t, "round %d", round)
+				st := p.Stats()
+				require.Equal(t, tide.Stats{Capacity: 4, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
+					Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
+			}
+		})
+	}
+}
+
+func TestStressReleaseTimeout(t *testing.T) {
+	t.Run("ReleaseTimeout racing submitters, Tune and the reaper leaves no goroutine of the pool", func(t *testing.T) {
+		for round := range rounds(10) {
+			p, err := tide.New(tide.WithCapacity(4), tide.WithQueueSize(1), tide.WithExpiry(50*time.Microsecond))
+			require.NoError(t, err)
+			ctx, stop := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			for s := range 4 {
+				wg.Go(func() {
+					for i := 0; ctx.Err() == nil; i++ {
+						err := p.Submit(func() {
+							if i%8 == 0 {
+								time.Sleep(20 * time.Microsecond) // keep some workers busy while others park
+							}
+						})
+						if errors.Is(err, tide.ErrPoolClosed) {
+							return
+						}
+						assert.NoError(t, err)
+						if s == 0 && i%64 == 0 {
+							assert.NoError(t, p.Tune(1+i%5))
+						}
+					}
+				})
+			}
+			time.Sleep(time.Millisecond) // let the submitters run against a live pool
+			require.NoError(t, p.ReleaseTimeout(10*time.Second))
+			stop()
+			wg.Wait()
+			requireNoPoolGoroutines(t, "round %d", round)
+			st := p.Stats()
+			require.Zero(t, st.Workers, "round %d", round)
+			require.Equal(t, st.Submitted, st.Completed, "round %d", round)
+		}
 	})
 }

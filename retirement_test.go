@@ -1,13 +1,15 @@
 package tide_test
 
 import (
+	"math"
+	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -179,7 +181,7 @@ func TestRetirement(t *testing.T) {
 	t.Run("a worker handed a task at the instant it is due either runs it or is retired first, never both", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			for round := range 50 {
+			for round := range rounds(50) {
 				parkInOrder(t, p, 1, 0)
 				time.Sleep(expiry) // the reaper and this submission wake at the same instant
 				g := newGate()
@@ -214,34 +216,141 @@ func TestRetirement(t *testing.T) {
 			}
 		})
 	})
+
+	t.Run("workers that park at the same instant are all retired exactly at the expiry, not a nanosecond before", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithExpiry(expiry))
+			burst(t, p, 5)
+			time.Sleep(expiry - time.Nanosecond)
+			synctest.Wait()
+			assert.Equal(t, 5, p.Idle(), "one nanosecond before the expiry")
+			time.Sleep(time.Nanosecond)
+			synctest.Wait()
+			st := p.Stats()
+			assert.Zero(t, st.Workers)
+			assert.Equal(t, uint64(5), st.Retired)
+		})
+	})
+
+	t.Run("a pool left idle ends with no goroutine of its own, its reaper included", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t)
+			burst(t, p, 10)
+			assert.Equal(t, 11, poolGoroutines(), "ten workers and the reaper")
+			time.Sleep(2 * tide.DefaultExpiry)
+			synctest.Wait()
+			assert.Zero(t, poolGoroutines())
+		})
+	})
 }
 
-func TestStressReuseAtExpiry(t *testing.T) {
-	t.Run("workers expiring while tasks arrive lose no task and keep the counters right", func(t *testing.T) {
-		// Real time with a 1 µs expiry: the reaper retires workers at the very
-		// moments submitters pop them off the idle stack.
-		p := newPool(t, tide.WithCapacity(4), tide.WithExpiry(time.Microsecond))
-		const submitters, each = 4, 500
-		var runs [submitters * each]atomic.Int32
-		var wg sync.WaitGroup
-		for s := range submitters {
-			wg.Go(func() {
-				for i := range each {
-					assert.NoError(t, p.Submit(func() { runs[s*each+i].Add(1) }))
-					if i%16 == 0 {
-						time.Sleep(time.Duration(i%3) * time.Microsecond) // let some workers park and expire
-					}
-				}
-			})
-		}
-		wg.Wait()
+func TestExpiry(t *testing.T) {
+	t.Run("a one-nanosecond expiry under steady load loses no task and leaves the minimum", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithExpiry(time.Nanosecond), tide.WithCapacity(4), tide.WithMinWorkers(1))
+			var ran atomic.Int32
+			for range 200 {
+				p.Go(func() { ran.Add(1) })
+				time.Sleep(time.Nanosecond) // every parked worker above the minimum expires
+			}
+			p.Wait()
+			time.Sleep(time.Microsecond)
+			synctest.Wait()
+			assert.Equal(t, int32(200), ran.Load())
+			st := p.Stats()
+			assert.Equal(t, 1, st.Workers)
+			assert.Equal(t, 1, poolGoroutines(), "the minimum worker, and no reaper")
+		})
+	})
+
+	t.Run("the largest expiry never retires and never overflows", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
+			burst(t, p, 3)
+			time.Sleep(100 * 365 * 24 * time.Hour)
+			synctest.Wait()
+			assert.Equal(t, 3, p.Idle())
+			assert.Zero(t, p.Stats().Retired)
+		})
+	})
+
+	t.Run("a benbjohnson/clock Mock drives expiry through WithClock", func(t *testing.T) {
+		mock := clock.NewMock()
+		p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
+		done := make(chan struct{})
+		p.Go(func() { close(done) })
+		<-done
 		p.Wait()
-		for i := range runs {
-			require.Equal(t, int32(1), runs[i].Load(), "task %d", i)
-		}
-		st := p.Stats()
-		assert.Equal(t, uint64(submitters*each), st.Completed)
-		assert.LessOrEqual(t, st.Workers, 4)
-		assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
+		// The worker parks and the reaper arms its timer on the mock; real
+		// time cannot retire it.
+		require.Eventually(t, func() bool { return p.Idle() == 1 }, 5*time.Second, time.Millisecond)
+		mock.Add(time.Minute - time.Second)
+		assert.Equal(t, 1, p.Stats().Workers)
+		// Move the mock past the expiry until the reaper, whichever instant
+		// it armed its timer at, has fired.
+		require.Eventually(t, func() bool {
+			mock.Add(time.Second)
+			return p.Stats().Workers == 0
+		}, 5*time.Second, time.Millisecond)
+		assert.Equal(t, uint64(1), p.Stats().Retired)
+	})
+}
+
+func TestMinWorkersBoundaries(t *testing.T) {
+	t.Run("min workers are never retired, and the reaper stops at the minimum", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(5), tide.WithMinWorkers(2), tide.WithExpiry(time.Second))
+			burst(t, p, 5)
+			time.Sleep(time.Hour)
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, 2, st.Workers)
+			assert.Equal(t, 2, st.Idle)
+			assert.Equal(t, 2, poolGoroutines(), "the two minimum workers, and no reaper")
+		})
+	})
+
+	t.Run("min workers equal to capacity: all start parked, none is ever retired and there is no reaper", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(3), tide.WithMinWorkers(3), tide.WithExpiry(time.Millisecond))
+			require.Equal(t, 3, p.Idle())
+			burst(t, p, 3)
+			time.Sleep(time.Hour)
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, 3, st.Idle)
+			assert.Equal(t, uint64(3), st.Spawned, "the minimum workers run every task")
+			assert.Zero(t, st.Retired)
+			assert.Equal(t, 3, poolGoroutines())
+		})
+	})
+
+	t.Run("min workers equal to capacity: a worker lost to Goexit is replaced", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(2), tide.WithMinWorkers(2))
+			p.Go(runtime.Goexit)
+			p.Wait()
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, 2, st.Workers)
+			assert.Equal(t, 2, st.Idle)
+			assert.Equal(t, uint64(1), st.Retired)
+		})
+	})
+
+	t.Run("min workers equal to capacity of one: the pool serves and queues", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithMinWorkers(1), tide.WithQueueSize(1))
+			g := newGate()
+			require.NoError(t, p.Submit(g.task()))
+			require.NoError(t, p.Submit(g.task()))
+			errc := submitAsync(p, func() {})
+			synctest.Wait()
+			require.True(t, pending(errc))
+			g.open()
+			assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
+			p.Wait()
+			assert.Equal(t, uint64(1), p.Stats().Spawned)
+		})
 	})
 }

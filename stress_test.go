@@ -3,24 +3,32 @@ package tide_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
 	"github.com/tidego/tide"
 )
 
+// Concurrency stress: many goroutines against one pool, in real time or in
+// a bubble, checking that every accepted task runs exactly once and that
+// the counters stay consistent. Under -short they run fewer rounds, so that
+// CI can repeat them many times.
+
 func TestConcurrentSubmitters(t *testing.T) {
 	t.Run("every accepted task runs exactly once and the cap holds", func(t *testing.T) {
-		const capacity, submitters, each = 8, 16, 500
+		const capacity, submitters = 8, 16
+		each := rounds(500)
 		p := newPool(t, tide.WithCapacity(capacity), tide.WithQueueSize(4))
 		var hw highWater
-		var runs [submitters * each]atomic.Int32
+		runs := make([]atomic.Int32, submitters*each)
 		var accepted atomic.Int64
 		var wg sync.WaitGroup
 		for s := range submitters {
@@ -59,79 +67,163 @@ func TestConcurrentSubmitters(t *testing.T) {
 		assert.Equal(t, st.Submitted, st.Completed)
 		assert.LessOrEqual(t, st.Workers, capacity)
 	})
+}
 
-	t.Run("the cap holds while Tune shrinks and grows", func(t *testing.T) {
-		const maxCap = 6
-		p := newPool(t, tide.WithCapacity(maxCap))
-		var hw highWater
-		var ran atomic.Int64
-		stop := make(chan struct{})
-		var tuner sync.WaitGroup
-		tuner.Go(func() {
-			for n := 1; ; n = n%maxCap + 1 {
-				select {
-				case <-stop:
-					return
-				default:
+func TestConcurrentReleaseEveryCall(t *testing.T) {
+	for _, c := range []struct{ capacity, queueSize int }{{8, 0}, {16, 64}} {
+		t.Run(fmt.Sprintf("Submit, SubmitContext and Go racing Release each accept once or refuse with ErrPoolClosed, and none is stranded (capacity %d, queue size %d)", c.capacity, c.queueSize), func(t *testing.T) {
+			// In a bubble, a stranded submitter is reported as a deadlock
+			// instead of hanging the test.
+			synctest.Test(t, func(t *testing.T) {
+				n := rounds(10000)
+				p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize))
+				runs := make([]atomic.Int32, n)
+				accepted := make([]atomic.Bool, n)
+				start := make(chan struct{})
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Go(func() {
+						<-start
+						task := func() { runs[i].Add(1) }
+						var err error
+						switch i % 3 {
+						case 0:
+							err = p.Submit(task)
+						case 1:
+							err = p.SubmitContext(context.Background(), task)
+						case 2:
+							err = goRecovered(p, task)
+						}
+						switch {
+						case err == nil:
+							accepted[i].Store(true)
+						case !errors.Is(err, tide.ErrPoolClosed):
+							t.Errorf("call %d: %v", i, err)
+						}
+					})
 				}
-				require.NoError(t, p.Tune(n))
-				time.Sleep(10 * time.Microsecond)
+				close(start)
+				for range rand.IntN(2000) { // let some calls in, and some park; any outcome is valid
+					runtime.Gosched()
+				}
+				p.Release()
+				atRelease := p.Stats().Submitted
+				wg.Wait()
+				require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+				assert.Equal(t, atRelease, p.Stats().Submitted, "a call was accepted after Release returned")
+				total := 0
+				for i := range n {
+					want := int32(0)
+					if accepted[i].Load() {
+						want = 1
+						total++
+					}
+					require.Equal(t, want, runs[i].Load(), "call %d", i)
+				}
+				st := p.Stats()
+				assert.Equal(t, uint64(total), st.Submitted)
+				assert.Equal(t, st.Submitted, st.Completed)
+				assert.Zero(t, st.Workers)
+			})
+		})
+	}
+}
+
+func TestCountersConsistent(t *testing.T) {
+	t.Run("every snapshot taken while the pool churns is consistent and never negative", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(4), tide.WithExpiry(100*time.Microsecond),
+			tide.WithPanicHandler(func(any) {}))
+		ctx, stop := context.WithCancel(context.Background())
+		var sampler sync.WaitGroup
+		var samples atomic.Int64
+		sampler.Go(func() {
+			for ctx.Err() == nil {
+				st := p.Stats()
+				samples.Add(1)
+				if st.Running < 0 || st.Idle < 0 || st.Waiting < 0 || st.Workers < 0 ||
+					st.Idle > st.Workers || uint64(st.Workers) != st.Spawned-st.Retired ||
+					st.Completed > st.Submitted || st.Panicked > st.Completed {
+					t.Errorf("inconsistent snapshot: %+v", st)
+					return
+				}
 			}
 		})
+		calls := rounds(1000) // a multiple of 5
 		var wg sync.WaitGroup
-		for range 4 {
+		for s := range 4 {
 			wg.Go(func() {
-				for range 2000 {
-					p.Go(func() { hw.enter(); ran.Add(1); hw.exit() })
+				for i := range calls {
+					switch (s + i) % 5 {
+					case 0:
+						p.Go(func() { panic("boom") })
+					case 1:
+						p.Go(runtime.Goexit)
+					case 2:
+						assert.NoError(t, p.Tune(1+i%6))
+					default:
+						p.Go(func() {})
+					}
 				}
 			})
 		}
 		wg.Wait()
-		close(stop)
-		tuner.Wait()
 		p.Wait()
-		assert.Equal(t, int64(8000), ran.Load())
-		assert.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
-		require.NoError(t, p.Tune(2))
-		require.Eventually(t, func() bool { return p.Stats().Workers <= 2 }, 5*time.Second, time.Millisecond)
+		stop()
+		sampler.Wait()
+		require.Positive(t, samples.Load())
+		st := p.Stats()
+		assert.Equal(t, st.Submitted, st.Completed)
+		assert.Equal(t, uint64(4*calls/5), st.Panicked)
+	})
+
+	t.Run("every gauge is zero after ReleaseTimeout, and the counters add up", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
+			g := newGate()
+			p.Go(func() { <-g; panic("boom") })
+			p.Go(func() { <-g; runtime.Goexit() })
+			p.Go(g.task())
+			p.Go(func() { <-g; panic(nil) })
+			p.Go(g.task())
+			synctest.Wait()
+			st := p.Stats()
+			require.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 2, Submitted: 5, Spawned: 3}, st)
+			p.Release()
+			g.open()
+			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+			st = p.Stats()
+			assert.Equal(t, tide.Stats{Capacity: 3, Submitted: 5, Completed: 5, Panicked: 2, Spawned: st.Spawned, Retired: st.Spawned}, st)
+		})
 	})
 }
 
-func TestConcurrentRelease(t *testing.T) {
-	t.Run("submitters racing Release get nil or ErrPoolClosed, and accepted tasks run once", func(t *testing.T) {
-		const n = 10000
-		p, err := tide.New(tide.WithCapacity(16), tide.WithQueueSize(64))
-		require.NoError(t, err)
-		var runs [n]atomic.Int32
-		var accepted [n]atomic.Bool
-		start := make(chan struct{})
+func TestStressReuseAtExpiry(t *testing.T) {
+	t.Run("workers expiring while tasks arrive lose no task and keep the counters right", func(t *testing.T) {
+		// Real time with a 1 µs expiry: the reaper retires workers at the very
+		// moments submitters pop them off the idle stack.
+		const submitters = 4
+		each := rounds(500)
+		p := newPool(t, tide.WithCapacity(4), tide.WithExpiry(time.Microsecond))
+		runs := make([]atomic.Int32, submitters*each)
 		var wg sync.WaitGroup
-		for i := range n {
+		for s := range submitters {
 			wg.Go(func() {
-				<-start
-				err := p.Submit(func() { runs[i].Add(1) })
-				switch {
-				case err == nil:
-					accepted[i].Store(true)
-				case !errors.Is(err, tide.ErrPoolClosed):
-					t.Errorf("submit %d: %v", i, err)
+				for i := range each {
+					assert.NoError(t, p.Submit(func() { runs[s*each+i].Add(1) }))
+					if i%16 == 0 {
+						time.Sleep(time.Duration(i%3) * time.Microsecond) // let some workers park and expire
+					}
 				}
 			})
 		}
-		close(start)
-		time.Sleep(time.Duration(rand.IntN(200)) * time.Microsecond) // let some submissions in; any outcome is valid
-		p.Release()
 		wg.Wait()
-		require.NoError(t, p.ReleaseTimeout(10*time.Second))
-		for i := range n {
-			want := int32(0)
-			if accepted[i].Load() {
-				want = 1
-			}
-			require.Equal(t, want, runs[i].Load(), "task %d", i)
+		p.Wait()
+		for i := range runs {
+			require.Equal(t, int32(1), runs[i].Load(), "task %d", i)
 		}
 		st := p.Stats()
-		assert.Equal(t, st.Submitted, st.Completed)
-		assert.Zero(t, st.Workers)
+		assert.Equal(t, uint64(submitters*each), st.Completed)
+		assert.LessOrEqual(t, st.Workers, 4)
+		assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
 	})
 }
