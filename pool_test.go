@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,24 +43,6 @@ func TestSubmitContext(t *testing.T) {
 		assert.Equal(t, context.Canceled, p.SubmitContext(ctx, func() { t.Error("ran") }))
 		assert.Zero(t, p.Stats().Submitted)
 	})
-
-	t.Run("cancellation ends the wait for room and the task never runs", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := newGate()
-			require.NoError(t, p.Submit(g.task()))
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			var ran atomic.Bool
-			err := p.SubmitContext(ctx, func() { ran.Store(true) })
-			assert.Equal(t, context.DeadlineExceeded, err)
-			g.open()
-			p.Wait()
-			assert.False(t, ran.Load())
-			assert.Equal(t, uint64(1), p.Stats().Submitted)
-		})
-	})
-
 }
 
 func TestWait(t *testing.T) {

@@ -40,22 +40,22 @@ func TestRelease(t *testing.T) {
 		t.Error("Go did not panic")
 	})
 
-	t.Run("accepted tasks, queued ones included, still run", func(t *testing.T) {
+	t.Run("accepted tasks, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2))
+			p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
 			g := newGate()
 			var ran atomic.Int32
-			for range 10 {
-				p.Go(func() { <-g; ran.Add(1) })
+			for _, end := range []func(){func() { panic("boom") }, runtime.Goexit, func() {}, func() { panic(nil) }, func() {}} {
+				p.Go(func() { <-g; ran.Add(1); end() })
 			}
 			synctest.Wait()
-			require.Equal(t, 8, p.Waiting())
+			require.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 2, Submitted: 5, Spawned: 3}, p.Stats())
 			p.Release()
 			g.open()
-			require.NoError(t, p.ReleaseTimeout(time.Second))
-			assert.Equal(t, int32(10), ran.Load())
+			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+			assert.Equal(t, int32(5), ran.Load())
 			st := p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 2, Submitted: 10, Completed: 10, Spawned: 2, Retired: 2}, st)
+			assert.Equal(t, tide.Stats{Capacity: 3, Submitted: 5, Completed: 5, Panicked: 2, Spawned: st.Spawned, Retired: st.Spawned}, st)
 		})
 	})
 

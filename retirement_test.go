@@ -1,6 +1,7 @@
 package tide_test
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -297,33 +298,23 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestMinWorkersBoundaries(t *testing.T) {
-	t.Run("min workers are never retired, and the reaper stops at the minimum", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(5), tide.WithMinWorkers(2), tide.WithExpiry(time.Second))
-			burst(t, p, 5)
-			time.Sleep(time.Hour)
-			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, 2, st.Workers)
-			assert.Equal(t, 2, st.Idle)
-			assert.Equal(t, 2, poolGoroutines(), "the two minimum workers, and no reaper")
+	for _, c := range []struct{ capacity, minWorkers int }{{5, 2}, {3, 3}} {
+		t.Run(fmt.Sprintf("min workers (%d of %d) start parked and are never retired, and the reaper stops at the minimum", c.minWorkers, c.capacity), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p := newPool(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Millisecond))
+				require.Equal(t, c.minWorkers, p.Idle())
+				burst(t, p, c.capacity)
+				time.Sleep(time.Hour)
+				synctest.Wait()
+				st := p.Stats()
+				assert.Equal(t, c.minWorkers, st.Workers)
+				assert.Equal(t, c.minWorkers, st.Idle)
+				assert.Equal(t, uint64(c.capacity), st.Spawned, "the minimum workers run tasks too")
+				assert.Equal(t, uint64(c.capacity-c.minWorkers), st.Retired)
+				assert.Equal(t, c.minWorkers, poolGoroutines(), "the minimum workers, and no reaper")
+			})
 		})
-	})
-
-	t.Run("min workers equal to capacity: all start parked, none is ever retired and there is no reaper", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(3), tide.WithMinWorkers(3), tide.WithExpiry(time.Millisecond))
-			require.Equal(t, 3, p.Idle())
-			burst(t, p, 3)
-			time.Sleep(time.Hour)
-			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, 3, st.Idle)
-			assert.Equal(t, uint64(3), st.Spawned, "the minimum workers run every task")
-			assert.Zero(t, st.Retired)
-			assert.Equal(t, 3, poolGoroutines())
-		})
-	})
+	}
 
 	t.Run("min workers equal to capacity: a worker lost to Goexit is replaced", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {

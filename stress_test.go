@@ -175,26 +175,6 @@ func TestCountersConsistent(t *testing.T) {
 		assert.Equal(t, st.Submitted, st.Completed)
 		assert.Equal(t, uint64(4*calls/5), st.Panicked)
 	})
-
-	t.Run("every gauge is zero after ReleaseTimeout, and the counters add up", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
-			g := newGate()
-			p.Go(func() { <-g; panic("boom") })
-			p.Go(func() { <-g; runtime.Goexit() })
-			p.Go(g.task())
-			p.Go(func() { <-g; panic(nil) })
-			p.Go(g.task())
-			synctest.Wait()
-			st := p.Stats()
-			require.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 2, Submitted: 5, Spawned: 3}, st)
-			p.Release()
-			g.open()
-			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
-			st = p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 3, Submitted: 5, Completed: 5, Panicked: 2, Spawned: st.Spawned, Retired: st.Spawned}, st)
-		})
-	})
 }
 
 func TestStressReuseAtExpiry(t *testing.T) {

@@ -203,10 +203,13 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			errcs := parkSubmitters(p, k, func() {})
 			time.Sleep(time.Minute) // the first submitter's deadline passes
 			assert.Equal(t, context.DeadlineExceeded, <-cancelled)
+			assert.Equal(t, uint64(1), p.Stats().Submitted, "the withdrawn task is not counted")
 			g.open()
 			for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
 				assert.NoError(t, err, "submitter %d", i)
 			}
+			p.Wait()
+			assert.Equal(t, uint64(1+k), p.Stats().Completed)
 		})
 	})
 }
