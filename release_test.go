@@ -3,6 +3,7 @@ package tide_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -19,25 +20,14 @@ import (
 )
 
 func TestRelease(t *testing.T) {
-	t.Run("submitting after release is refused at once", func(t *testing.T) {
+	t.Run("Submit, SubmitContext and Go after release are refused at once with ErrPoolClosed, Go by panicking", func(t *testing.T) {
 		p := newPool(t)
 		p.Release()
 		assert.True(t, p.IsClosed())
 		assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolClosed)
 		assert.ErrorIs(t, p.SubmitContext(t.Context(), func() {}), tide.ErrPoolClosed)
+		assert.ErrorIs(t, goRecovered(p, func() {}), tide.ErrPoolClosed)
 		assert.Zero(t, p.Stats().Submitted)
-	})
-
-	t.Run("Go after release panics with ErrPoolClosed", func(t *testing.T) {
-		p := newPool(t)
-		p.Release()
-		defer func() {
-			err, ok := recover().(error)
-			require.True(t, ok)
-			assert.ErrorIs(t, err, tide.ErrPoolClosed)
-		}()
-		p.Go(func() {})
-		t.Error("Go did not panic")
 	})
 
 	t.Run("accepted tasks, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
@@ -132,11 +122,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 	// workers, Tune), then is released either full (busy workers, a full
 	// queue and parked submitters) or half idle (busy and parked workers).
 	for _, full := range []bool{true, false} {
-		name := "after a busy life, released half idle, no goroutine of the pool is left when ReleaseTimeout returns"
-		if full {
-			name = "after a busy life, released full, no goroutine of the pool is left when ReleaseTimeout returns"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("after a busy life, released full (%v) or half idle, the counters are final and no goroutine of the pool is left when ReleaseTimeout returns", full), func(t *testing.T) {
 			for round := range rounds(20) {
 				p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
 					tide.WithExpiry(time.Millisecond), tide.WithPanicHandler(func(any) {}))
@@ -174,10 +160,10 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 				}
 				g.open()
 				require.NoError(t, p.ReleaseTimeout(10*time.Second))
-				requireNoPoolGoroutines(t, "round %d", round)
 				st := p.Stats()
 				require.Equal(t, tide.Stats{Capacity: 4, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
 					Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
+				requireNoPoolGoroutines(t, "round %d", round)
 			}
 		})
 	}
@@ -210,12 +196,13 @@ func TestStressReleaseTimeout(t *testing.T) {
 			}
 			time.Sleep(time.Millisecond) // let the submitters run against a live pool
 			require.NoError(t, p.ReleaseTimeout(10*time.Second))
-			stop()
-			wg.Wait()
-			requireNoPoolGoroutines(t, "round %d", round)
 			st := p.Stats()
 			require.Zero(t, st.Workers, "round %d", round)
 			require.Equal(t, st.Submitted, st.Completed, "round %d", round)
+			stop()
+			wg.Wait()
+			require.Equal(t, st.Submitted, p.Stats().Submitted, "round %d: accepted after ReleaseTimeout returned", round)
+			requireNoPoolGoroutines(t, "round %d", round)
 		}
 	})
 }

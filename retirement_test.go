@@ -17,32 +17,20 @@ import (
 	"github.com/tidego/tide"
 )
 
-// parkInOrder runs n gated tasks, then lets them finish one at a time, step
-// apart, so that their workers park in that order. It returns the goroutine
-// ids of the workers in the order they parked.
-func parkInOrder(t *testing.T, p *tide.Pool, n int, step time.Duration) []uint64 {
+// parkInOrder runs one gated task more than there are gaps, then lets them
+// finish one at a time, each gap apart, so that their workers park in that
+// order. It returns the goroutine ids of the workers in the order they parked.
+func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) []uint64 {
 	t.Helper()
-	gaps := make([]time.Duration, n-1)
-	for i := range gaps {
-		gaps[i] = step
-	}
-	return parkWithGaps(t, p, gaps)
-}
-
-// parkWithGaps is parkInOrder with a gap of its own before each worker but
-// the first parks.
-func parkWithGaps(t *testing.T, p *tide.Pool, gaps []time.Duration) []uint64 {
-	t.Helper()
-	n := len(gaps) + 1
-	gates := make([]gate, n)
-	ids := make([]atomic.Uint64, n)
+	gates := make([]gate, len(gaps)+1)
+	ids := make([]atomic.Uint64, len(gates))
 	for i := range gates {
 		gates[i] = newGate()
 		p.Go(func() { ids[i].Store(goid()); <-gates[i] })
 	}
 	synctest.Wait()
-	require.Equal(t, n, p.Running())
-	order := make([]uint64, n)
+	require.Equal(t, len(gates), p.Running())
+	order := make([]uint64, len(gates))
 	for i, g := range gates {
 		if i > 0 {
 			time.Sleep(gaps[i-1])
@@ -51,8 +39,13 @@ func parkWithGaps(t *testing.T, p *tide.Pool, gaps []time.Duration) []uint64 {
 		synctest.Wait()
 		order[i] = ids[i].Load()
 	}
-	require.Equal(t, n, p.Idle())
+	require.Equal(t, len(gates), p.Idle())
 	return order
+}
+
+// every is the gaps for n workers parking step apart.
+func every(n int, step time.Duration) []time.Duration {
+	return slices.Repeat([]time.Duration{step}, n-1)
 }
 
 func TestRetirement(t *testing.T) {
@@ -61,7 +54,7 @@ func TestRetirement(t *testing.T) {
 	t.Run("parked workers are reused most recent first", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			order := parkInOrder(t, p, 5, time.Millisecond)
+			order := parkInOrder(t, p, every(5, time.Millisecond)...)
 			// Five gated tasks take the five parked workers: the one parked
 			// last runs the first task, the one parked first the last.
 			g := newGate()
@@ -87,20 +80,19 @@ func TestRetirement(t *testing.T) {
 			// its own.
 			gaps := []time.Duration{300 * time.Millisecond, time.Millisecond, 509 * time.Millisecond, time.Nanosecond}
 			n := len(gaps) + 1
-			ids := parkWithGaps(t, p, gaps)
+			ids := parkInOrder(t, p, gaps...)
 			last := time.Now()
 			parked := make([]time.Time, n) // when worker i parked
 			parked[n-1] = last
 			for i := n - 2; i >= 0; i-- {
 				parked[i] = parked[i+1].Add(-gaps[i])
 			}
-			parkedAt := func(i int) time.Time { return parked[i] }
 			// Look at every instant that matters: a nanosecond before and at
 			// each worker's expiry and twice its expiry, and every 10 ms.
 			var instants []time.Time
 			for i := range n {
 				for _, d := range []time.Duration{expiry - time.Nanosecond, expiry, 2*expiry - time.Nanosecond, 2 * expiry} {
-					instants = append(instants, parkedAt(i).Add(d))
+					instants = append(instants, parked[i].Add(d))
 				}
 			}
 			for d := time.Duration(0); d <= 3*expiry; d += 10 * time.Millisecond {
@@ -115,7 +107,7 @@ func TestRetirement(t *testing.T) {
 				synctest.Wait()
 				live := liveWorkers()
 				for i, id := range ids {
-					idle := time.Since(parkedAt(i))
+					idle := time.Since(parked[i])
 					if idle < expiry {
 						require.Contains(t, live, id, "worker %d retired after %v idle", i, idle)
 					}
@@ -133,7 +125,7 @@ func TestRetirement(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
 			// Three workers park 250 ms apart, so the reaper keeps running;
 			// the last parked is reused at 900 ms for 300 ms.
-			ids := parkInOrder(t, p, 3, 250*time.Millisecond)
+			ids := parkInOrder(t, p, every(3, 250*time.Millisecond)...)
 			reused := ids[2]
 			time.Sleep(400 * time.Millisecond)
 			g := newGate()
@@ -157,7 +149,7 @@ func TestRetirement(t *testing.T) {
 	t.Run("a worker reused just before its expiry is not retired while busy, and gets a full expiry after", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			parkInOrder(t, p, 1, 0)
+			parkInOrder(t, p)
 			time.Sleep(expiry - time.Nanosecond)
 			g := newGate()
 			p.Go(g.task()) // handed to the worker a nanosecond before it is due
@@ -183,7 +175,7 @@ func TestRetirement(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
 			for round := range rounds(50) {
-				parkInOrder(t, p, 1, 0)
+				parkInOrder(t, p)
 				time.Sleep(expiry) // the reaper and this submission wake at the same instant
 				g := newGate()
 				var ran atomic.Int32
@@ -207,7 +199,7 @@ func TestRetirement(t *testing.T) {
 	t.Run("the longest idle workers are retired first, so the recently used survive", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			order := parkInOrder(t, p, 6, 150*time.Millisecond)
+			order := parkInOrder(t, p, every(6, 150*time.Millisecond)...)
 			for p.Idle() > 0 {
 				time.Sleep(10 * time.Millisecond)
 				synctest.Wait()

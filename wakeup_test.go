@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -23,60 +24,33 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 	// makes passes from each to the next: all k must return.
 	events := []struct {
 		name string
-		// busy is the task holding the only worker; fire makes the event
-		// happen once gate is open.
-		busy func(gate) func()
-		fire func(p *tide.Pool, g gate) error
+		end  func()                 // how the busy task ends once its gate opens
+		fire func(*tide.Pool) error // the event; nil: the busy task's gate opens
 		opts []tide.Option
 		want error // what every parked submitter gets
 	}{
-		{
-			name: "a task that finishes",
-			busy: func(g gate) func() { return g.task() },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-		},
-		{
-			name: "a task that panics",
-			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-			opts: []tide.Option{tide.WithPanicHandler(func(any) {})},
-		},
-		{
-			name: "a task that panics under a panic handler that panics too",
-			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()},
-		},
-		{
-			name: "a task that calls runtime.Goexit",
-			busy: func(g gate) func() { return func() { <-g; runtime.Goexit() } },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-		},
-		{
-			name: "Tune growing the capacity",
-			busy: func(g gate) func() { return g.task() },
-			fire: func(p *tide.Pool, g gate) error { return p.Tune(2) },
-		},
-		{
-			name: "Release",
-			busy: func(g gate) func() { return g.task() },
-			fire: func(p *tide.Pool, g gate) error { p.Release(); return nil },
-			want: tide.ErrPoolClosed,
-		},
+		{name: "a task that finishes", end: func() {}},
+		{name: "a task that panics", end: func() { panic("boom") }, opts: []tide.Option{tide.WithPanicHandler(func(any) {})}},
+		{name: "a task that panics under a panic handler that panics too", end: func() { panic("boom") },
+			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()}},
+		{name: "a task that calls runtime.Goexit", end: runtime.Goexit},
+		{name: "Tune growing the capacity", fire: func(p *tide.Pool) error { return p.Tune(2) }},
+		{name: "Release", fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
 	}
 	for _, queueSize := range []int{0, 1} {
 		for _, ev := range events {
 			t.Run(fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
-					opts := append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)
-					p := newPool(t, opts...)
+					p := newPool(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
 					g := newGate()
-					t.Cleanup(func() { // before the pool's release, so that a failure reports itself, not a deadlock
-						if pending((<-chan struct{})(g)) {
-							g.open()
+					open := sync.OnceFunc(g.open)
+					t.Cleanup(open) // before the pool's release, so that a failure reports itself, not a deadlock
+					require.NoError(t, p.Submit(func() {
+						<-g
+						if ev.end != nil {
+							ev.end()
 						}
-					})
-					require.NoError(t, p.Submit(ev.busy(g)))
+					}))
 					for range queueSize {
 						require.NoError(t, p.Submit(func() {}))
 					}
@@ -85,19 +59,15 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 						require.True(t, pending(errc), "submitter %d must wait for room", i)
 					}
 
-					require.NoError(t, ev.fire(p, g))
-					errs := requireReturnWithin(t, virtualDeadline, errcs)
-
-					for i, err := range errs {
-						if ev.want == nil {
-							assert.NoError(t, err, "submitter %d", i)
-						} else {
-							assert.ErrorIs(t, err, ev.want, "submitter %d", i)
-						}
+					if ev.fire == nil {
+						open()
+					} else {
+						require.NoError(t, ev.fire(p))
 					}
-					if pending((<-chan struct{})(g)) {
-						g.open() // the event left the busy task waiting
+					for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+						assert.ErrorIs(t, err, ev.want, "submitter %d", i) // with want nil: err is nil
 					}
+					open() // if the event left the busy task waiting
 					p.Wait()
 					synctest.Wait()
 					st := p.Stats()
