@@ -146,52 +146,40 @@ func TestRetirement(t *testing.T) {
 		})
 	})
 
-	t.Run("a worker reused just before its expiry is not retired while busy, and gets a full expiry after", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			parkInOrder(t, p)
-			time.Sleep(expiry - time.Nanosecond)
-			g := newGate()
-			p.Go(g.task()) // handed to the worker a nanosecond before it is due
-			time.Sleep(5 * expiry)
-			synctest.Wait()
-			st := p.Stats()
-			require.Equal(t, 1, st.Running, "the task is still running")
-			require.Zero(t, st.Retired, "the reaper retired a busy worker")
-			require.Equal(t, uint64(1), st.Spawned)
-
-			g.open()
-			synctest.Wait()
-			time.Sleep(expiry - time.Nanosecond)
-			synctest.Wait()
-			assert.Equal(t, 1, p.Idle(), "retired before a full expiry since its last task")
-			time.Sleep(expiry + time.Nanosecond)
-			synctest.Wait()
-			assert.Zero(t, p.Stats().Workers, "retired within one interval after its expiry")
-		})
-	})
-
-	t.Run("a worker handed a task at the instant it is due either runs it or is retired first, never both", func(t *testing.T) {
+	t.Run("a worker handed a task a nanosecond before it is due, or at the instant, runs it or is retired first, never both; busy, it is never retired, and it gets a full expiry after its task", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
 			for round := range rounds(50) {
 				parkInOrder(t, p)
-				time.Sleep(expiry) // the reaper and this submission wake at the same instant
+				before := p.Stats()
+				early := round%2 == 1
+				if early {
+					time.Sleep(expiry - time.Nanosecond)
+				} else {
+					time.Sleep(expiry) // the reaper and this submission wake at the same instant
+				}
 				g := newGate()
 				var ran atomic.Int32
 				p.Go(func() { ran.Add(1); <-g })
+				time.Sleep(5 * expiry)
 				synctest.Wait()
 				st := p.Stats()
 				require.Equal(t, int32(1), ran.Load(), "round %d: the task did not run", round)
 				require.Equal(t, 1, st.Running, "round %d", round)
 				require.Equal(t, 1, st.Workers, "round %d: the worker running the task was retired, or two live", round)
 				require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "round %d", round)
+				if early {
+					require.Equal(t, before.Retired, st.Retired, "round %d: retired a nanosecond early", round)
+					require.Equal(t, before.Spawned, st.Spawned, "round %d: the parked worker was not reused", round)
+				}
 				g.open()
-				p.Wait()
 				synctest.Wait()
-				time.Sleep(2 * expiry)
+				time.Sleep(expiry - time.Nanosecond)
 				synctest.Wait()
-				require.Zero(t, p.Stats().Workers, "round %d", round)
+				require.Equal(t, 1, p.Idle(), "round %d: retired before a full expiry since its last task", round)
+				time.Sleep(expiry + time.Nanosecond)
+				synctest.Wait()
+				require.Zero(t, p.Stats().Workers, "round %d: still parked an interval after its expiry", round)
 			}
 		})
 	})
