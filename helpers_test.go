@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,9 +19,7 @@ import (
 	"github.com/tidego/tide"
 )
 
-// The helpers every test file of package tide_test shares: pools that clean
-// up after themselves, gates and bursts, parked submitters, a high-water
-// mark, and one goroutine inspector.
+// The helpers every test file of package tide_test shares.
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
@@ -180,94 +177,71 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// The goroutine inspector: one parser of runtime.Stack's dump, and the
-// questions the tests ask of it.
+// The goroutine inspector: one parser of runtime.Stack's dump.
 
-// goroutine is one goroutine of a dump of every stack.
+// goroutine is one goroutine of the dump.
 type goroutine struct {
 	id     uint64
-	header string // "goroutine 7 [chan receive, synctest bubble 3]:"
-	stack  string // the frames, "created by" included
+	bubble string // its synctest bubble, "" if none
+	ofPool bool   // a pool started it: a worker or a reaper, whatever it runs now
+	worker bool   // it is a pool's worker
+	text   string // its stack, for failure messages
 }
 
-// bubble is the synctest bubble the goroutine is in, "" if none.
-func (g goroutine) bubble() string {
-	_, b, ok := strings.Cut(g.header, "synctest bubble ")
-	if !ok {
-		return ""
-	}
-	b, _, _ = strings.Cut(b, "]")
-	return b
-}
-
-// ofPool reports whether a pool started the goroutine: a worker or a reaper,
-// whatever it runs now. A submitter inside a pool method is not one.
-func (g goroutine) ofPool() bool {
-	return strings.Contains(g.stack, "\ncreated by github.com/tidego/tide.")
-}
-
-// isWorker reports whether the goroutine is one of a pool's workers.
-func (g goroutine) isWorker() bool {
-	return g.ofPool() && strings.Contains(g.stack, "tide.(*worker[")
-}
-
-// dump parses the stacks of every goroutine, or of the caller's alone.
-func dump(all bool) []goroutine {
+// goroutines parses the stacks of every goroutine, or of the caller's alone.
+func goroutines(all bool) []goroutine {
 	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, all)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
+	n := runtime.Stack(buf, all)
+	for n == len(buf) {
 		buf = make([]byte, 2*len(buf))
+		n = runtime.Stack(buf, all)
 	}
 	var gs []goroutine
-	for _, text := range bytes.Split(buf, []byte("\n\n")) {
-		header, stack, _ := bytes.Cut(text, []byte("\n"))
-		idText, _, _ := bytes.Cut(bytes.TrimPrefix(header, []byte("goroutine ")), []byte(" "))
-		id, err := strconv.ParseUint(string(idText), 10, 64)
-		if err != nil {
+	for _, text := range strings.Split(string(buf[:n]), "\n\n") {
+		g := goroutine{text: text}
+		header, stack, _ := strings.Cut(text, "\n")
+		if _, err := fmt.Sscanf(header, "goroutine %d ", &g.id); err != nil {
 			continue
 		}
-		gs = append(gs, goroutine{id: id, header: string(header), stack: "\n" + string(stack)})
+		if _, b, ok := strings.Cut(header, "synctest bubble "); ok {
+			g.bubble, _, _ = strings.Cut(b, "]")
+		}
+		g.ofPool = strings.Contains(stack, "\ncreated by github.com/tidego/tide.")
+		g.worker = g.ofPool && strings.Contains(stack, "tide.(*worker[")
+		gs = append(gs, g)
 	}
 	return gs
 }
 
-// self is the calling goroutine.
-func self() goroutine { return dump(false)[0] }
-
 // goid returns the calling goroutine's id, to tell workers apart.
-func goid() uint64 { return self().id }
+func goid() uint64 { return goroutines(false)[0].id }
 
-// poolStacks returns the goroutines that pools started (workers and reapers)
-// and that match keep: those of the caller's synctest bubble when it is in
-// one, so that pools outside it (a default pool an example warmed) do not
-// count, and every one otherwise.
-func poolStacks(keep func(goroutine) bool) []goroutine {
-	bubble := self().bubble()
+// ofPools returns the goroutines that pools started: those of the caller's
+// synctest bubble when it is in one, so that pools outside it (a default
+// pool an example warmed) do not count, and every one otherwise.
+func ofPools() []goroutine {
+	bubble := goroutines(false)[0].bubble
 	var gs []goroutine
-	for _, g := range dump(true) {
-		if g.ofPool() && keep(g) && (bubble == "" || g.bubble() == bubble) {
+	for _, g := range goroutines(true) {
+		if g.ofPool && (bubble == "" || g.bubble == bubble) {
 			gs = append(gs, g)
 		}
 	}
 	return gs
 }
 
-// poolGoroutines counts the goroutines that pools started: workers and
-// reapers (of the caller's bubble, if it is in one).
-func poolGoroutines() int {
-	return len(poolStacks(func(goroutine) bool { return true }))
-}
+// poolGoroutines counts the goroutines that pools started (workers and
+// reapers; of the caller's bubble, if it is in one).
+func poolGoroutines() int { return len(ofPools()) }
 
 // liveWorkers returns the goroutine ids of the pool workers alive now (of
 // the caller's bubble, if it is in one).
 func liveWorkers() []uint64 {
 	var ids []uint64
-	for _, g := range poolStacks(goroutine.isWorker) {
-		ids = append(ids, g.id)
+	for _, g := range ofPools() {
+		if g.worker {
+			ids = append(ids, g.id)
+		}
 	}
 	return ids
 }
@@ -276,13 +250,17 @@ func liveWorkers() []uint64 {
 // pool started is left. ReleaseTimeout returns once every goroutine of the
 // pool has run its last statement; the runtime may list such a goroutine for
 // a moment longer while it unwinds, and offers no signal for its end, so this
-// retries as goleak does, for up to five seconds. Not for a synctest bubble,
-// where synctest.Wait is the signal.
+// retries as goleak does, for up to five seconds. In a synctest bubble,
+// synctest.Wait is the signal: use poolGoroutines.
 func requireNoPoolGoroutines(t *testing.T, msgAndArgs ...any) {
 	t.Helper()
-	var left []goroutine
+	var left []string
 	for wait := time.Microsecond; wait < 5*time.Second; wait *= 2 {
-		if left = poolStacks(func(goroutine) bool { return true }); len(left) == 0 {
+		left = left[:0]
+		for _, g := range ofPools() {
+			left = append(left, g.text)
+		}
+		if len(left) == 0 {
 			return
 		}
 		time.Sleep(wait)

@@ -127,67 +127,58 @@ func TestCapacityBoundaries(t *testing.T) {
 
 func TestQueueBoundaries(t *testing.T) {
 	const capacity = 3
-	for _, queueSize := range []int{0, 1} {
-		for _, warm := range []bool{false, true} {
-			suffix := ""
-			if warm {
-				suffix = ", its workers parked"
-			}
-			t.Run(fmt.Sprintf("a nonblocking pool with queue size %d takes capacity plus %d tasks, then reports overload%s", queueSize, queueSize, suffix), func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
-					p := newPool(t, tide.WithCapacity(capacity), tide.WithQueueSize(queueSize), tide.WithNonblocking())
-					if warm {
-						burst(t, p, capacity)
-					}
-					before := p.Stats()
-					g := newGate()
-					accepted := 0
-					// A burst from one goroutine: the workers handed the
-					// first tasks may not have started when the next come.
-					for i := range 3 * capacity {
-						err := p.Submit(g.task())
-						if err == nil {
-							accepted++
-							continue
+	for _, nonblocking := range []bool{true, false} {
+		for _, queueSize := range []int{0, 1} {
+			for _, warm := range []bool{false, true} {
+				outcome := "makes the next submitter wait until a task finishes"
+				if nonblocking {
+					outcome = "reports overload to the next submitter"
+				}
+				t.Run(fmt.Sprintf("a pool (nonblocking: %v, workers parked: %v) takes capacity plus queue size %d tasks, then %s", nonblocking, warm, queueSize, outcome), func(t *testing.T) {
+					synctest.Test(t, func(t *testing.T) {
+						opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize)}
+						if nonblocking {
+							opts = append(opts, tide.WithNonblocking())
 						}
-						require.ErrorIs(t, err, tide.ErrPoolOverload, "submission %d", i)
-					}
-					assert.Equal(t, capacity+queueSize, accepted)
-					assert.ErrorIs(t, p.SubmitContext(context.Background(), func() {}), tide.ErrPoolOverload)
-					synctest.Wait()
-					st := p.Stats()
-					assert.Equal(t, capacity, st.Running)
-					assert.Equal(t, queueSize, st.Waiting)
-					assert.Equal(t, uint64(capacity+queueSize), st.Submitted-before.Submitted, "a refused task is not counted as submitted")
-					g.open()
-					p.Wait()
-					assert.Equal(t, uint64(capacity+queueSize), p.Stats().Completed-before.Completed)
+						p := newPool(t, opts...)
+						if warm {
+							burst(t, p, capacity)
+						}
+						before := p.Stats()
+						g := newGate()
+						// A burst from one goroutine: the workers handed the
+						// first tasks may not have started when the next come.
+						for i := range capacity + queueSize {
+							require.NoError(t, p.Submit(g.task()), "submission %d", i)
+						}
+						var errc <-chan error
+						if nonblocking {
+							for range 2 * capacity {
+								assert.ErrorIs(t, p.Submit(g.task()), tide.ErrPoolOverload)
+							}
+							assert.ErrorIs(t, p.SubmitContext(context.Background(), func() {}), tide.ErrPoolOverload)
+						} else {
+							errc = submitAsync(p, g.task())
+						}
+						synctest.Wait()
+						if !nonblocking {
+							require.True(t, pending(errc), "the pool is full")
+						}
+						st := p.Stats()
+						assert.Equal(t, capacity, st.Running)
+						assert.Equal(t, queueSize, st.Waiting)
+						assert.Equal(t, uint64(capacity+queueSize), st.Submitted-before.Submitted, "a refused or waiting task is not counted as submitted")
+						g.open()
+						accepted := capacity + queueSize
+						if !nonblocking {
+							assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
+							accepted++
+						}
+						p.Wait()
+						assert.Equal(t, uint64(accepted), p.Stats().Completed-before.Completed)
+					})
 				})
-			})
-
-			t.Run(fmt.Sprintf("a blocking pool with queue size %d makes the next submitter wait until a task finishes%s", queueSize, suffix), func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
-					p := newPool(t, tide.WithCapacity(capacity), tide.WithQueueSize(queueSize))
-					if warm {
-						burst(t, p, capacity)
-					}
-					before := p.Stats().Completed
-					g := newGate()
-					for range capacity + queueSize {
-						require.NoError(t, p.Submit(g.task()))
-					}
-					errc := submitAsync(p, g.task())
-					synctest.Wait()
-					require.True(t, pending(errc), "the pool is full")
-					st := p.Stats()
-					assert.Equal(t, capacity, st.Running)
-					assert.Equal(t, queueSize, st.Waiting)
-					g.open()
-					assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
-					p.Wait()
-					assert.Equal(t, uint64(capacity+queueSize+1), p.Stats().Completed-before)
-				})
-			})
+			}
 		}
 	}
 }

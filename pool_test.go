@@ -51,7 +51,7 @@ func TestWait(t *testing.T) {
 		p.Wait()
 	})
 
-	t.Run("it returns only after every accepted task has finished", func(t *testing.T) {
+	t.Run("every waiter returns only after every accepted task has finished, queued ones included", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(2))
 			g := newGate()
@@ -59,28 +59,16 @@ func TestWait(t *testing.T) {
 			for range 6 {
 				p.Go(func() { <-g; finished.Add(1) })
 			}
+			var waiters sync.WaitGroup
+			for range 3 {
+				waiters.Go(func() { p.Wait(); assert.Equal(t, int32(6), finished.Load()) })
+			}
 			done := make(chan struct{})
-			go func() { p.Wait(); close(done) }()
+			go func() { waiters.Wait(); close(done) }()
 			synctest.Wait()
 			require.True(t, pending(done))
 			g.open()
 			<-done
-			assert.Equal(t, int32(6), finished.Load())
-		})
-	})
-
-	t.Run("several waiters all return", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t)
-			g := newGate()
-			p.Go(g.task())
-			var wg sync.WaitGroup
-			for range 3 {
-				wg.Go(p.Wait)
-			}
-			synctest.Wait()
-			g.open()
-			wg.Wait()
 		})
 	})
 }

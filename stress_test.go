@@ -180,7 +180,6 @@ func TestCountersConsistent(t *testing.T) {
 		require.Positive(t, samples.Load())
 		for id := range runs {
 			if s, i := id/calls, id%calls; (s+i)%5 >= 3 { // a plain task
-
 				require.Equal(t, int32(1), runs[id].Load(), "submitter %d, task %d", s, i)
 			}
 		}
