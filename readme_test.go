@@ -13,12 +13,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// guaranteeLink is a link to the tests proving a guarantee:
-// [TestA, TestB](file_test.go).
-var guaranteeLink = regexp.MustCompile(`\[([^\]]+)\]\(([^)]+_test\.go)\)`)
-
-// guaranteeItem starts a numbered guarantee.
-var guaranteeItem = regexp.MustCompile(`(?m)^\d+\. `)
+// In the README's guarantees block, a numbered item is a guarantee, and a
+// link such as [TestA, TestB](file_test.go) names the tests that prove it.
+var (
+	guaranteeItem = regexp.MustCompile(`(?m)^\d+\. `)
+	guaranteeLink = regexp.MustCompile(`\[([^\]]+)\]\(([^)]+_test\.go)\)`)
+)
 
 func TestReadmeGuaranteesNameExistingTests(t *testing.T) {
 	t.Run("every guarantee of the README names tests, each declared in the file its link points to", func(t *testing.T) {

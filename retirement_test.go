@@ -198,28 +198,19 @@ func TestRetirement(t *testing.T) {
 		})
 	})
 
-	t.Run("workers that park at the same instant are all retired exactly at the expiry, not a nanosecond before", func(t *testing.T) {
+	t.Run("workers that park at the same instant are all retired exactly at the default expiry, not a nanosecond before, and the pool is left with no goroutine, its reaper included", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			burst(t, p, 5)
-			time.Sleep(expiry - time.Nanosecond)
+			p := newPool(t)
+			burst(t, p, 10)
+			time.Sleep(tide.DefaultExpiry - time.Nanosecond)
 			synctest.Wait()
-			assert.Equal(t, 5, p.Idle(), "one nanosecond before the expiry")
+			assert.Equal(t, 10, p.Idle(), "one nanosecond before the expiry")
+			assert.Equal(t, 11, poolGoroutines(), "ten workers and the reaper")
 			time.Sleep(time.Nanosecond)
 			synctest.Wait()
 			st := p.Stats()
 			assert.Zero(t, st.Workers)
-			assert.Equal(t, uint64(5), st.Retired)
-		})
-	})
-
-	t.Run("a pool left idle ends with no goroutine of its own, its reaper included", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t)
-			burst(t, p, 10)
-			assert.Equal(t, 11, poolGoroutines(), "ten workers and the reaper")
-			time.Sleep(2 * tide.DefaultExpiry)
-			synctest.Wait()
+			assert.Equal(t, uint64(10), st.Retired)
 			assert.Zero(t, poolGoroutines())
 		})
 	})

@@ -190,57 +190,42 @@ func TestSubmitFromOwnTask(t *testing.T) {
 	// only something outside the pool can make (ants #197). These tests pin
 	// that outcome down, each within a virtual deadline.
 
-	t.Run("with room the inner task is accepted and runs after", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-			ran := make(chan struct{})
-			inner := make(chan error, 1)
-			p.Go(func() { inner <- p.Submit(func() { close(ran) }) })
-			require.NoError(t, <-inner)
-			<-ran
-			p.Wait()
-			assert.Equal(t, uint64(2), p.Stats().Completed)
-		})
-	})
+	for _, ev := range []struct {
+		name string
+		fire func(*tide.Pool) error
+		want error // what the waiting inner Submit gets
+	}{
+		{"Release frees it with ErrPoolClosed", func(p *tide.Pool) error { p.Release(); return nil }, tide.ErrPoolClosed},
+		{"Tune growing frees it", func(p *tide.Pool) error { return p.Tune(2) }, nil},
+	} {
+		t.Run("with room the inner task is accepted; on its own full pool a blocking Submit waits, and "+ev.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+				inner := make(chan error, 2)
+				p.Go(func() {
+					inner <- p.Submit(func() {}) // queued: the queue had room
+					inner <- p.Submit(func() {}) // no room until this task returns
+				})
+				require.NoError(t, <-inner)
+				time.Sleep(virtualDeadline)
+				synctest.Wait()
+				require.True(t, pending((<-chan error)(inner)), "the task waits for room that only its own return makes")
+				assert.Equal(t, 1, p.Running())
+				assert.Equal(t, 1, p.Waiting())
 
-	t.Run("on its own full pool a blocking Submit waits, and Release frees it with ErrPoolClosed", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-			inner := make(chan error, 2)
-			p.Go(func() {
-				inner <- p.Submit(func() {}) // queued: the queue had room
-				inner <- p.Submit(func() {}) // no room until this task returns
+				require.NoError(t, ev.fire(p))
+				assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0], ev.want)
+				require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+				accepted := uint64(2) // the task and the one it queued
+				if ev.want == nil {
+					accepted++
+				}
+				st := p.Stats()
+				assert.Equal(t, accepted, st.Completed)
+				assert.Equal(t, accepted, st.Submitted)
 			})
-			require.NoError(t, <-inner)
-			time.Sleep(virtualDeadline)
-			synctest.Wait()
-			require.True(t, pending((<-chan error)(inner)), "the task waits for room that only its own return makes")
-			assert.Equal(t, 1, p.Running())
-			assert.Equal(t, 1, p.Waiting())
-
-			p.Release()
-			errcs := []<-chan error{inner}
-			assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, errcs)[0], tide.ErrPoolClosed)
-			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
-			st := p.Stats()
-			assert.Equal(t, uint64(2), st.Completed, "the task and the one it queued ran")
-			assert.Equal(t, uint64(2), st.Submitted)
 		})
-	})
-
-	t.Run("on its own full pool a blocking Submit waits, and Tune growing frees it", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			inner := make(chan error, 1)
-			p.Go(func() { inner <- p.Submit(func() {}) })
-			synctest.Wait()
-			require.True(t, pending((<-chan error)(inner)))
-			require.NoError(t, p.Tune(2))
-			assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
-			p.Wait()
-			assert.Equal(t, uint64(2), p.Stats().Completed)
-		})
-	})
+	}
 
 	t.Run("SubmitContext with a deadline gives up, and the pool goes on", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {

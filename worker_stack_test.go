@@ -26,22 +26,16 @@ func parkedAt(base time.Time, offsets ...time.Duration) (*workerStack[struct{}],
 func TestWorkerStack(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-	t.Run("pop returns the most recently pushed worker first, and nil once empty", func(t *testing.T) {
+	t.Run("pop returns the most recently pushed worker first, clears the slot it empties, and gives nil once empty", func(t *testing.T) {
 		s, ws := parkedAt(base, 0, 1, 2)
 		require.Equal(t, 3, s.len())
 		assert.Same(t, ws[0], s.oldest())
 		for i := len(ws) - 1; i >= 0; i-- {
 			assert.Same(t, ws[i], s.pop(), "pop %d", len(ws)-i)
+			assert.Nil(t, s.items[:i+1][i], "the popped worker is still held by the backing array")
 		}
-		assert.Zero(t, s.len())
 		assert.Nil(t, s.pop())
 		assert.Nil(t, s.oldest(), "an empty stack has no oldest worker")
-	})
-
-	t.Run("pop clears the slot it empties", func(t *testing.T) {
-		s, _ := parkedAt(base, 0, 1)
-		s.pop()
-		assert.Nil(t, s.items[:2][1], "the popped worker is still held by the backing array")
 	})
 
 	t.Run("expired counts a worker idle for exactly the expiry, and not one a nanosecond short of it", func(t *testing.T) {
@@ -78,17 +72,6 @@ func TestWorkerStack(t *testing.T) {
 		for i, w := range s.items[:cap(s.items)] {
 			assert.Nil(t, w, "slot %d still holds a worker", i)
 		}
-	})
-
-	t.Run("cutBottom of nothing or of everything leaves a consistent stack", func(t *testing.T) {
-		s, ws := parkedAt(base, 0, 1)
-		s.cutBottom(0, func(*worker[struct{}]) { t.Error("cut a worker") })
-		assert.Equal(t, ws, s.items)
-		n := 0
-		s.cutBottom(2, func(*worker[struct{}]) { n++ })
-		assert.Equal(t, 2, n)
-		assert.Zero(t, s.len())
-		assert.Nil(t, s.oldest())
 	})
 
 	t.Run("cutBottom gives back the memory of a burst once few workers are left", func(t *testing.T) {
