@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/tidego/tide"
 )
 
@@ -21,53 +22,6 @@ import (
 // a bubble, checking that every accepted task runs exactly once and that
 // the counters stay consistent. Under -short they run fewer rounds, so that
 // CI can repeat them many times.
-
-func TestConcurrentSubmitters(t *testing.T) {
-	t.Run("every accepted task runs exactly once and the cap holds", func(t *testing.T) {
-		const capacity, submitters = 8, 16
-		each := rounds(500)
-		p := newPool(t, tide.WithCapacity(capacity), tide.WithQueueSize(4))
-		var hw highWater
-		runs := make([]atomic.Int32, submitters*each)
-		var accepted atomic.Int64
-		var wg sync.WaitGroup
-		for s := range submitters {
-			wg.Go(func() {
-				for i := range each {
-					id := s*each + i
-					task := func() { hw.enter(); runs[id].Add(1); hw.exit() }
-					var err error
-					if i%3 == 0 {
-						ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rand.IntN(50))*time.Microsecond)
-						err = p.SubmitContext(ctx, task)
-						cancel()
-					} else {
-						err = p.Submit(task)
-					}
-					if err == nil {
-						accepted.Add(1)
-					} else if !errors.Is(err, context.DeadlineExceeded) {
-						t.Errorf("unexpected error %v", err)
-					}
-				}
-			})
-		}
-		wg.Wait()
-		p.Wait()
-		var ran int64
-		for i := range runs {
-			n := runs[i].Load()
-			require.LessOrEqual(t, n, int32(1), "task %d ran twice", i)
-			ran += int64(n)
-		}
-		assert.Equal(t, accepted.Load(), ran)
-		assert.LessOrEqual(t, hw.peak.Load(), int64(capacity))
-		st := p.Stats()
-		assert.Equal(t, uint64(accepted.Load()), st.Submitted)
-		assert.Equal(t, st.Submitted, st.Completed)
-		assert.LessOrEqual(t, st.Workers, capacity)
-	})
-}
 
 func TestConcurrentReleaseEveryCall(t *testing.T) {
 	for _, c := range []struct{ capacity, queueSize int }{{8, 0}, {16, 64}} {
@@ -130,10 +84,11 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 }
 
 func TestCountersConsistent(t *testing.T) {
-	t.Run("while the pool churns (panics, Goexits, Tune, workers expiring as they are reused) every snapshot is consistent and never negative, and every task runs once", func(t *testing.T) {
+	t.Run("while submitters churn the pool (panics, Goexits, Tune, withdrawn waits, workers expiring as they are reused), every snapshot is consistent, every accepted task runs once and the cap holds", func(t *testing.T) {
 		// Real time with a 1 µs expiry: the reaper retires workers at the very
 		// moments submitters pop them off the idle stack.
-		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(4), tide.WithExpiry(time.Microsecond),
+		const submitters, queueSize, maxCap = 8, 4, 6
+		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(queueSize), tide.WithExpiry(time.Microsecond),
 			tide.WithPanicHandler(func(any) {}))
 		ctx, stop := context.WithCancel(context.Background())
 		var sampler sync.WaitGroup
@@ -142,7 +97,7 @@ func TestCountersConsistent(t *testing.T) {
 			for ctx.Err() == nil {
 				st := p.Stats()
 				samples.Add(1)
-				if st.Running < 0 || st.Idle < 0 || st.Waiting < 0 || st.Workers < 0 ||
+				if st.Running < 0 || st.Idle < 0 || st.Waiting < 0 || st.Workers < 0 || st.Waiting > queueSize || st.Workers > maxCap ||
 					st.Idle > st.Workers || uint64(st.Workers) != st.Spawned-st.Retired ||
 					st.Completed > st.Submitted || st.Panicked > st.Completed {
 					t.Errorf("inconsistent snapshot: %+v", st)
@@ -150,22 +105,32 @@ func TestCountersConsistent(t *testing.T) {
 				}
 			}
 		})
-		const submitters = 4
 		calls := rounds(1000) // a multiple of 5
 		runs := make([]atomic.Int32, submitters*calls)
+		withdrawn := make([]atomic.Bool, submitters*calls)
+		var hw highWater
 		var wg sync.WaitGroup
 		for s := range submitters {
 			wg.Go(func() {
 				for i := range calls {
+					id := s*calls + i
+					task := func() { hw.enter(); runs[id].Add(1); hw.exit() }
 					switch (s + i) % 5 {
 					case 0:
 						p.Go(func() { panic("boom") })
 					case 1:
 						p.Go(runtime.Goexit)
 					case 2:
-						assert.NoError(t, p.Tune(1+i%6))
+						assert.NoError(t, p.Tune(1+i%maxCap))
+					case 3:
+						ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rand.IntN(50))*time.Microsecond)
+						if err := p.SubmitContext(ctx, task); err != nil {
+							assert.ErrorIs(t, err, context.DeadlineExceeded)
+							withdrawn[id].Store(true)
+						}
+						cancel()
 					default:
-						assert.NoError(t, p.Submit(func() { runs[s*calls+i].Add(1) }))
+						assert.NoError(t, p.Submit(task))
 					}
 					if i%16 == 0 {
 						time.Sleep(time.Duration(i%3) * time.Microsecond) // let some workers park and expire
@@ -180,9 +145,14 @@ func TestCountersConsistent(t *testing.T) {
 		require.Positive(t, samples.Load())
 		for id := range runs {
 			if s, i := id/calls, id%calls; (s+i)%5 >= 3 { // a plain task
-				require.Equal(t, int32(1), runs[id].Load(), "submitter %d, task %d", s, i)
+				want := int32(1)
+				if withdrawn[id].Load() {
+					want = 0
+				}
+				require.Equal(t, want, runs[id].Load(), "submitter %d, task %d", s, i)
 			}
 		}
+		assert.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
 		st := p.Stats()
 		assert.Equal(t, st.Submitted, st.Completed)
 		assert.Equal(t, uint64(submitters*calls/5), st.Panicked)
