@@ -28,51 +28,27 @@ func TestMisbehavingTasks(t *testing.T) {
 		retired uint64      // workers lost and replaced; a task that does not Goexit panics
 		check   func(t *testing.T, got any, logs string)
 	}{
-		{
-			name:    "panic(v) reaches the handler with v",
-			task:    func() { panic("boom") },
-			handler: func(any) {},
-			check: func(t *testing.T, got any, logs string) {
-				assert.Equal(t, "boom", got)
-			},
-		},
-		{
-			name:    "panic(nil) reaches the handler as a *runtime.PanicNilError",
-			task:    func() { panic(nil) },
-			handler: func(any) {},
-			check: func(t *testing.T, got any, logs string) {
+		{"panic(v) reaches the handler with v", func() { panic("boom") }, func(any) {}, 0,
+			func(t *testing.T, got any, logs string) { assert.Equal(t, "boom", got) }},
+		{"panic(nil) reaches the handler as a *runtime.PanicNilError", func() { panic(nil) }, func(any) {}, 0,
+			func(t *testing.T, got any, logs string) {
 				var pne *runtime.PanicNilError
 				err, _ := got.(error)
 				assert.ErrorAs(t, err, &pne, "got %#v", got)
-			},
-		},
-		{
-			name: "panic(err) without a handler is logged with its stack",
-			task: func() { panic(errors.New("no handler")) },
-			check: func(t *testing.T, got any, logs string) {
+			}},
+		{"panic(err) without a handler is logged with its stack", func() { panic(errors.New("no handler")) }, nil, 0,
+			func(t *testing.T, got any, logs string) {
 				assert.Contains(t, logs, "tide: task panicked")
 				assert.Contains(t, logs, "no handler")
 				assert.Contains(t, logs, "panic_test.go", "the stack names the task")
-			},
-		},
-		{
-			name:    "a handler that panics is logged, and the task still counts once",
-			task:    func() { panic("task") },
-			handler: func(any) { panic("handler") },
-			check: func(t *testing.T, got any, logs string) {
+			}},
+		{"a handler that panics is logged, and the task still counts once", func() { panic("task") }, func(any) { panic("handler") }, 0,
+			func(t *testing.T, got any, logs string) {
 				assert.Contains(t, logs, "tide: panic handler panicked")
 				assert.Contains(t, logs, "handler")
-			},
-		},
-		{
-			name:    "runtime.Goexit ends the worker, which is replaced, and is no panic",
-			task:    runtime.Goexit,
-			handler: func(any) {},
-			retired: 1,
-			check: func(t *testing.T, got any, logs string) {
-				assert.Nil(t, got, "the handler was called")
-			},
-		},
+			}},
+		{"runtime.Goexit ends the worker, which is replaced, and is no panic", runtime.Goexit, func(any) {}, 1,
+			func(t *testing.T, got any, logs string) { assert.Nil(t, got, "the handler was called") }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
