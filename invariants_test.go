@@ -39,9 +39,8 @@ func TestNoStrandedTask(t *testing.T) {
 				}
 				p.Wait()
 				synctest.Wait()
-				st := p.Stats()
-				assert.Equal(t, 1, st.Workers, "round %d: workers fall to the new capacity", round)
-				assert.Equal(t, uint64(2+2), st.Completed, "round %d: the warm-up's two tasks, then A and B", round)
+				assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 2 + 2, Completed: 2 + 2, Spawned: 2, Retired: 1}, p.Stats(),
+					"round %d: the warm-up's two tasks, then A and B, and workers fall to the new capacity", round)
 				require.NoError(t, p.ReleaseTimeout(time.Second))
 			}
 		})
@@ -56,18 +55,14 @@ func TestNoStrandedTask(t *testing.T) {
 				require.NoError(t, p.Submit(g.task()), "task %d", i)
 			}
 			require.NoError(t, p.Tune(1))
-			st := p.Stats()
-			assert.Zero(t, st.Waiting, "nothing is queued in a queue of size zero")
-			assert.Equal(t, 8, st.Running, "each task is owned by the worker it was handed to")
-			assert.Equal(t, 8, st.Workers, "busy workers retire only as their task ends")
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 8, Running: 8, Submitted: 16, Completed: 8, Spawned: 8}, p.Stats(),
+				"each task is owned by the worker it was handed to, nothing is queued in a queue of size zero, and busy workers retire only as their task ends")
 			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload, "eight busy workers leave no room at capacity one")
 			g.open()
 			p.Wait()
 			synctest.Wait()
-			st = p.Stats()
-			assert.Equal(t, 1, st.Workers, "workers fall to the new capacity as their tasks end")
-			assert.Equal(t, 1, st.Idle)
-			assert.Equal(t, uint64(8+8), st.Completed, "the warm-up's eight tasks, then the eight")
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 8 + 8, Completed: 8 + 8, Spawned: 8, Retired: 7}, p.Stats(),
+				"workers fall to the new capacity as their tasks end")
 		})
 	})
 
@@ -89,10 +84,7 @@ func TestNoStrandedTask(t *testing.T) {
 			mock.Add(3 * expiry) // every parked worker would be due
 			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload, "a fourth blocking task was accepted")
 			synctest.Wait()
-			st := p.Stats()
-			assert.Zero(t, st.Waiting, "queue bound")
-			assert.Equal(t, 3, st.Running)
-			assert.Equal(t, 3, st.Workers)
+			assert.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Submitted: 6, Completed: 3, Spawned: 3}, p.Stats(), "queue bound, and no worker retired")
 			g.open()
 			p.Wait()
 			assert.Equal(t, int32(3), runs.Load(), "every accepted task ran once")

@@ -123,14 +123,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 					tide.WithExpiry(time.Millisecond), tide.WithPanicHandler(func(any) {}))
 				require.NoError(t, err)
 				for i := range 12 {
-					switch i % 4 {
-					case 0:
-						p.Go(func() { panic(i) })
-					case 1:
-						p.Go(runtime.Goexit)
-					default:
-						p.Go(func() {})
-					}
+					p.Go([]func(){func() { panic(i) }, runtime.Goexit, func() {}, func() {}}[i%4])
 				}
 				p.Wait()
 				time.Sleep(2 * time.Millisecond) // some workers expire, the reaper runs
