@@ -1,9 +1,7 @@
 package tide_test
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -114,13 +112,15 @@ func TestLeakCanary(t *testing.T) {
 
 func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 	// Each round lives a busy life (panics, Goexits, the reaper retiring
-	// workers, Tune), then is released either full (busy workers, a full
-	// queue and parked submitters) or half idle (busy and parked workers).
-	for _, full := range []bool{true, false} {
-		t.Run(fmt.Sprintf("after a busy life, released full (%v) or half idle, the counters are final and no goroutine of the pool is left when ReleaseTimeout returns", full), func(t *testing.T) {
+	// workers, Tune), then is released full (busy workers, a full queue and
+	// parked submitters), half idle (busy and parked workers), or by
+	// ReleaseTimeout alone while submitters, Tune and the reaper race it.
+	const racing = "racing submitters and Tune"
+	for _, mode := range []string{"full", "half idle", racing} {
+		t.Run("after a busy life, released "+mode+", the counters are final and no goroutine of the pool is left when ReleaseTimeout returns", func(t *testing.T) {
 			for round := range rounds(20) {
 				p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
-					tide.WithExpiry(time.Millisecond), tide.WithPanicHandler(func(any) {}))
+					tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
 				require.NoError(t, err)
 				for i := range 12 {
 					p.Go([]func(){func() { panic(i) }, runtime.Goexit, func() {}, func() {}}[i%4])
@@ -130,67 +130,63 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 				require.NoError(t, p.Tune(4))
 				g := newGate()
 				var parked []<-chan error
-				if full {
+				var racers sync.WaitGroup
+				switch mode {
+				case "full":
 					for range 6 {
 						p.Go(g.task())
 					}
 					for range 4 {
 						parked = append(parked, submitAsync(p, func() {}))
 					}
-				} else {
+				case "half idle":
 					for range 2 {
 						p.Go(g.task()) // two of the four minimum workers; the other two stay parked
 					}
+				default:
+					for s := range 4 {
+						racers.Go(func() { race(t, p, s == 0) })
+					}
+					time.Sleep(time.Millisecond) // let the submitters run against a live pool
 				}
-				p.Release()
+				if mode != racing {
+					p.Release()
+				}
 				for _, errc := range parked {
 					assert.ErrorIs(t, <-errc, tide.ErrPoolClosed)
 				}
 				g.open()
 				require.NoError(t, p.ReleaseTimeout(10*time.Second))
 				st := p.Stats()
-				require.Equal(t, tide.Stats{Capacity: 4, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
+				capacity := 4
+				if mode == racing {
+					capacity = st.Capacity
+				}
+				require.Equal(t, tide.Stats{Capacity: capacity, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
 					Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
+				racers.Wait()
+				require.Equal(t, st, p.Stats(), "round %d: the counters moved after ReleaseTimeout returned", round)
 				requireNoPoolGoroutines(t, "round %d", round)
 			}
 		})
 	}
 }
 
-func TestStressReleaseTimeout(t *testing.T) {
-	t.Run("ReleaseTimeout racing submitters, Tune and the reaper leaves no goroutine of the pool", func(t *testing.T) {
-		for round := range rounds(10) {
-			p, err := tide.New(tide.WithCapacity(4), tide.WithQueueSize(1), tide.WithExpiry(50*time.Microsecond))
-			require.NoError(t, err)
-			ctx, stop := context.WithCancel(context.Background())
-			var wg sync.WaitGroup
-			for s := range 4 {
-				wg.Go(func() {
-					for i := 0; ctx.Err() == nil; i++ {
-						err := p.Submit(func() {
-							if i%8 == 0 {
-								time.Sleep(20 * time.Microsecond) // keep some workers busy while others park
-							}
-						})
-						if errors.Is(err, tide.ErrPoolClosed) {
-							return
-						}
-						assert.NoError(t, err)
-						if s == 0 && i%64 == 0 {
-							assert.NoError(t, p.Tune(1+i%5))
-						}
-					}
-				})
+// race submits to p until it is closed, some tasks keeping their worker busy
+// for a while, and if tune, calls Tune now and then.
+func race(t *testing.T, p *tide.Pool, tune bool) {
+	for i := 0; ; i++ {
+		err := p.Submit(func() {
+			if i%8 == 0 {
+				time.Sleep(20 * time.Microsecond) // keep some workers busy while others park
 			}
-			time.Sleep(time.Millisecond) // let the submitters run against a live pool
-			require.NoError(t, p.ReleaseTimeout(10*time.Second))
-			st := p.Stats()
-			require.Zero(t, st.Workers, "round %d", round)
-			require.Equal(t, st.Submitted, st.Completed, "round %d", round)
-			stop()
-			wg.Wait()
-			require.Equal(t, st.Submitted, p.Stats().Submitted, "round %d: accepted after ReleaseTimeout returned", round)
-			requireNoPoolGoroutines(t, "round %d", round)
+		})
+		if errors.Is(err, tide.ErrPoolClosed) {
+			return
 		}
-	})
+		assert.NoError(t, err)
+		if tune && i%64 == 0 {
+			assert.NoError(t, p.Tune(1+i%5))
+		}
+	}
 }
