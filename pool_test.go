@@ -2,6 +2,7 @@ package tide_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -74,26 +75,23 @@ func TestWait(t *testing.T) {
 }
 
 func TestCounters(t *testing.T) {
-	t.Run("gauges and counters add up at quiescent points", func(t *testing.T) {
+	t.Run("gauges and counters add up while tasks run and queue; after Release the accepted ones, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(3), tide.WithPanicHandler(func(any) {}))
+			p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
 			g := newGate()
-			for range 5 {
-				p.Go(g.task())
+			var ran atomic.Int32
+			for _, end := range []func(){func() { panic("boom") }, runtime.Goexit, func() {}, func() { panic(nil) }, func() {}} {
+				p.Go(func() { <-g; ran.Add(1); end() })
 			}
-			p.Go(func() { panic("boom") })
 			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 3, Submitted: 6, Spawned: 3}, st)
-			assert.Equal(t, 3, p.Running())
-			assert.Equal(t, 3, p.Waiting())
-			assert.Equal(t, 0, p.Idle())
+			require.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 2, Submitted: 5, Spawned: 3}, p.Stats())
+			assert.Equal(t, []int{3, 2, 0}, []int{p.Running(), p.Waiting(), p.Idle()}, "Running, Waiting and Idle agree with Stats")
+			p.Release()
 			g.open()
-			p.Wait()
-			synctest.Wait()
-			st = p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Idle: 3, Submitted: 6, Completed: 6, Panicked: 1, Spawned: 3}, st)
-			assert.Equal(t, st.Submitted, st.Completed+uint64(st.Running)+uint64(st.Waiting))
+			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+			assert.Equal(t, int32(5), ran.Load())
+			st := p.Stats()
+			assert.Equal(t, tide.Stats{Capacity: 3, Submitted: 5, Completed: 5, Panicked: 2, Spawned: st.Spawned, Retired: st.Spawned}, st)
 		})
 	})
 }

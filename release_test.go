@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -26,25 +25,6 @@ func TestRelease(t *testing.T) {
 		assert.ErrorIs(t, p.SubmitContext(t.Context(), func() {}), tide.ErrPoolClosed)
 		assert.ErrorIs(t, goRecovered(p, func() {}), tide.ErrPoolClosed)
 		assert.Zero(t, p.Stats().Submitted)
-	})
-
-	t.Run("accepted tasks, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
-			g := newGate()
-			var ran atomic.Int32
-			for _, end := range []func(){func() { panic("boom") }, runtime.Goexit, func() {}, func() { panic(nil) }, func() {}} {
-				p.Go(func() { <-g; ran.Add(1); end() })
-			}
-			synctest.Wait()
-			require.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 2, Submitted: 5, Spawned: 3}, p.Stats())
-			p.Release()
-			g.open()
-			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
-			assert.Equal(t, int32(5), ran.Load())
-			st := p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 3, Submitted: 5, Completed: 5, Panicked: 2, Spawned: st.Spawned, Retired: st.Spawned}, st)
-		})
 	})
 
 	t.Run("ReleaseTimeout reports ErrTimeout when a task outlives the deadline", func(t *testing.T) {
