@@ -254,16 +254,12 @@ func liveWorkers() []uint64 {
 // synctest.Wait is the signal: use poolGoroutines.
 func requireNoPoolGoroutines(t *testing.T, msgAndArgs ...any) {
 	t.Helper()
-	var left []string
+	var left []goroutine
 	for wait := time.Microsecond; wait < 5*time.Second; wait *= 2 {
-		left = left[:0]
-		for _, g := range ofPools() {
-			left = append(left, g.text)
-		}
-		if len(left) == 0 {
+		if left = ofPools(); len(left) == 0 {
 			return
 		}
 		time.Sleep(wait)
 	}
-	require.Empty(t, left, msgAndArgs...)
+	require.Empty(t, left, msgAndArgs...) // with their stacks
 }

@@ -231,25 +231,19 @@ func TestExpiry(t *testing.T) {
 		})
 	})
 
-	t.Run("a benbjohnson/clock Mock drives expiry through WithClock", func(t *testing.T) {
-		mock := clock.NewMock()
-		p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
-		done := make(chan struct{})
-		p.Go(func() { close(done) })
-		<-done
-		p.Wait()
-		// The worker parks and the reaper arms its timer on the mock; real
-		// time cannot retire it.
-		require.Eventually(t, func() bool { return p.Idle() == 1 }, 5*time.Second, time.Millisecond)
-		mock.Add(time.Minute - time.Second)
-		assert.Equal(t, 1, p.Stats().Workers)
-		// Move the mock past the expiry until the reaper, whichever instant
-		// it armed its timer at, has fired.
-		require.Eventually(t, func() bool {
-			mock.Add(time.Second)
-			return p.Stats().Workers == 0
-		}, 5*time.Second, time.Millisecond)
-		assert.Equal(t, uint64(1), p.Stats().Retired)
+	t.Run("a benbjohnson/clock Mock drives expiry through WithClock, to the nanosecond", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			mock := clock.NewMock()
+			p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
+			burst(t, p, 1)
+			time.Sleep(time.Hour) // real time, even in the bubble, cannot retire it
+			mock.Add(time.Minute - time.Nanosecond)
+			synctest.Wait()
+			assert.Equal(t, 1, p.Idle(), "a nanosecond before the expiry")
+			mock.Add(time.Nanosecond)
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: -1, Submitted: 1, Completed: 1, Spawned: 1, Retired: 1}, p.Stats())
+		})
 	})
 }
 

@@ -237,12 +237,9 @@ func TestSubmitFromOwnTask(t *testing.T) {
 				inner <- p.SubmitContext(ctx, func() { t.Error("a withdrawn task ran") })
 			})
 			assert.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
+			p.Go(func() {})
 			p.Wait()
-			ran := make(chan struct{})
-			p.Go(func() { close(ran) })
-			<-ran
-			p.Wait() // the task counts as completed once it has returned
-			assert.Equal(t, uint64(2), p.Stats().Completed)
+			assert.Equal(t, uint64(2), p.Stats().Completed, "the pool goes on")
 		})
 	})
 
