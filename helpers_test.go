@@ -108,24 +108,30 @@ func goRecovered(p *tide.Pool, task func()) (err error) {
 	return nil
 }
 
+// submitBy calls, as kind modulo 3 says, Submit, Go or SubmitContext with
+// task, and returns what the call returned, or for Go the error it panicked
+// with.
+func submitBy(p *tide.Pool, kind int, task func()) error {
+	switch kind % 3 {
+	case 0:
+		return p.Submit(task)
+	case 1:
+		return goRecovered(p, task)
+	default:
+		return p.SubmitContext(context.Background(), task)
+	}
+}
+
 // parkSubmitters starts k submitters, each on its own goroutine, calling in
-// turn Submit, Go and SubmitContext with task. Each reports on its channel
-// what its call returned, or for Go the error it panicked with. Caller is
-// inside a synctest bubble; the submitters park in turn, so that they are
-// admitted in this order.
+// turn Submit, Go and SubmitContext with task (see submitBy), and returns
+// the channels where they report. Caller is inside a synctest bubble; the
+// submitters park in turn, so that they are admitted in this order.
 func parkSubmitters(p *tide.Pool, k int, task func()) []<-chan error {
 	errcs := make([]<-chan error, k)
 	for i := range k {
 		errc := make(chan error, 1)
 		errcs[i] = errc
-		switch i % 3 {
-		case 0:
-			go func() { errc <- p.Submit(task) }()
-		case 1:
-			go func() { errc <- goRecovered(p, task) }()
-		case 2:
-			go func() { errc <- p.SubmitContext(context.Background(), task) }()
-		}
+		go func() { errc <- submitBy(p, i, task) }()
 		synctest.Wait()
 	}
 	return errcs

@@ -2,7 +2,6 @@ package tide_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -38,21 +37,10 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 				for i := range n {
 					wg.Go(func() {
 						<-start
-						task := func() { runs[i].Add(1) }
-						var err error
-						switch i % 3 {
-						case 0:
-							err = p.Submit(task)
-						case 1:
-							err = p.SubmitContext(context.Background(), task)
-						case 2:
-							err = goRecovered(p, task)
-						}
-						switch {
-						case err == nil:
+						if err := submitBy(p, i, func() { runs[i].Add(1) }); err == nil {
 							accepted[i].Store(true)
-						case !errors.Is(err, tide.ErrPoolClosed):
-							t.Errorf("call %d: %v", i, err)
+						} else {
+							assert.ErrorIs(t, err, tide.ErrPoolClosed, "call %d", i)
 						}
 					})
 				}
