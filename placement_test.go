@@ -90,19 +90,22 @@ func TestQueueBoundaries(t *testing.T) {
 	const capacity = 3
 	for _, nonblocking := range []bool{true, false} {
 		for _, queueSize := range []int{0, 1} {
-			for _, warm := range []bool{false, true} {
+			for _, parked := range []string{"none", "after a burst", "as minimum workers"} {
 				outcome := "makes the next submitter wait until a task finishes"
 				if nonblocking {
 					outcome = "reports overload to the next submitter"
 				}
-				t.Run(fmt.Sprintf("a pool (nonblocking: %v, workers parked: %v) takes capacity plus queue size %d tasks, then %s", nonblocking, warm, queueSize, outcome), func(t *testing.T) {
+				t.Run(fmt.Sprintf("a pool (nonblocking: %v, workers parked: %s) takes capacity plus queue size %d tasks, then %s", nonblocking, parked, queueSize, outcome), func(t *testing.T) {
 					synctest.Test(t, func(t *testing.T) {
 						opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize)}
 						if nonblocking {
 							opts = append(opts, tide.WithNonblocking())
 						}
+						if parked == "as minimum workers" {
+							opts = append(opts, tide.WithMinWorkers(capacity))
+						}
 						p := newPool(t, opts...)
-						if warm {
+						if parked == "after a burst" {
 							burst(t, p, capacity)
 						}
 						before := p.Stats()
