@@ -96,9 +96,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			for i, errc := range errcs[1:] {
 				assert.True(t, pending(errc), "submitter %d: the queue is full again", i+1)
 			}
-			st := p.Stats()
-			assert.Equal(t, 1, st.Running)
-			assert.Equal(t, 1, st.Waiting)
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: k - 1, Submitted: 3, Completed: 1, Spawned: 1}, p.Stats())
 			queued.open()
 			requireReturnWithin(t, virtualDeadline, errcs[1:])
 		})
@@ -115,9 +113,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 
 			first.open() // its worker is surplus and retires: still no room
 			synctest.Wait()
-			st := p.Stats()
-			require.Equal(t, 1, st.Workers)
-			require.Equal(t, uint64(1), st.Retired)
+			require.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Blocked: k, Submitted: 2, Completed: 1, Spawned: 2, Retired: 1}, p.Stats())
 			for i, errc := range errcs {
 				require.True(t, pending(errc), "submitter %d: the pool is still full", i)
 			}
@@ -142,9 +138,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			errcs := parkSubmitters(p, k, task)
 			time.Sleep(10 * time.Second)
 			synctest.Wait()
-			st := p.Stats()
-			require.Zero(t, st.Retired, "busy workers are not retired")
-			require.Equal(t, 2, st.Running)
+			require.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Running: 2, Blocked: k, Submitted: 2, Spawned: 2}, p.Stats(), "busy workers are not retired")
 			for i := range k {
 				tokens <- struct{}{}
 				synctest.Wait()
