@@ -19,8 +19,8 @@ import (
 	"github.com/tidego/tide"
 )
 
-// The helpers every test file of package tide_test shares.
-
+// TestMain checks, after every test of package tide_test, that no goroutine
+// is left behind.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }

@@ -16,9 +16,7 @@ import (
 
 // payload is what a tracked task's closure holds on to. It is too large for
 // the tiny allocator's shared blocks, where a neighbour could keep it alive.
-type payload struct {
-	data [64]byte
-}
+type payload struct{ data [64]byte }
 
 //go:noinline
 func (pl *payload) use() { pl.data[0]++ }

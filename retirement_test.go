@@ -74,10 +74,8 @@ func TestRetirement(t *testing.T) {
 	t.Run("a worker is never retired before it has been idle for the expiry, and always within one more; the longest idle go first", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			// Pairs of workers park a millisecond and a nanosecond apart,
-			// far enough from the others that the reaper, waking at the
-			// expiry of the first of a pair, sees the second just short of
-			// its own.
+			// Pairs of workers park a millisecond and a nanosecond apart: the
+			// reaper, waking at the first one's expiry, sees the second short of its own.
 			gaps := []time.Duration{300 * time.Millisecond, time.Millisecond, 509 * time.Millisecond, time.Nanosecond}
 			n := len(gaps) + 1
 			ids := parkInOrder(t, p, gaps...)
@@ -87,8 +85,7 @@ func TestRetirement(t *testing.T) {
 			for i := n - 2; i >= 0; i-- {
 				parked[i] = parked[i+1].Add(-gaps[i])
 			}
-			// Look at every instant that matters: a nanosecond before and at
-			// each worker's expiry and twice its expiry, and every 10 ms.
+			// At a nanosecond before and at each expiry and twice it, and every 10 ms:
 			var instants []time.Time
 			for i := range n {
 				for _, d := range []time.Duration{expiry - time.Nanosecond, expiry, 2*expiry - time.Nanosecond, 2 * expiry} {

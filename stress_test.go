@@ -17,10 +17,8 @@ import (
 	"github.com/tidego/tide"
 )
 
-// Concurrency stress: many goroutines against one pool, in real time or in
-// a bubble, checking that every accepted task runs exactly once and that
-// the counters stay consistent. Under -short they run fewer rounds, so that
-// CI can repeat them many times.
+// Concurrency stress: many goroutines against one pool. Under -short they
+// run fewer rounds, so that CI can repeat them many times.
 
 func TestConcurrentReleaseEveryCall(t *testing.T) {
 	for _, c := range []struct{ capacity, queueSize int }{{8, 0}, {16, 64}} {

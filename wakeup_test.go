@@ -181,9 +181,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 func TestSubmitFromOwnTask(t *testing.T) {
 	// A task that submits to its own pool is a submitter like any other: on
 	// a full pool it waits for room, which, when every worker does the same,
-	// only something outside the pool can make (ants #197). These tests pin
-	// that outcome down, each within a virtual deadline.
-
+	// only something outside the pool can make (ants #197).
 	for _, ev := range []struct {
 		name string
 		fire func(*tide.Pool) error
