@@ -26,29 +26,29 @@ func TestMisbehavingTasks(t *testing.T) {
 		task    func()
 		handler func(r any) // nil: no panic handler
 		retired uint64      // workers lost and replaced; a task that does not Goexit panics
-		check   func(t *testing.T, got any, logs string)
+		check   func(a *assert.Assertions, got any, logs string)
 	}{
 		{"panic(v) reaches the handler with v", func() { panic("boom") }, func(any) {}, 0,
-			func(t *testing.T, got any, logs string) { assert.Equal(t, "boom", got) }},
+			func(a *assert.Assertions, got any, logs string) { a.Equal("boom", got) }},
 		{"panic(nil) reaches the handler as a *runtime.PanicNilError", func() { panic(nil) }, func(any) {}, 0,
-			func(t *testing.T, got any, logs string) {
+			func(a *assert.Assertions, got any, logs string) {
 				var pne *runtime.PanicNilError
 				err, _ := got.(error)
-				assert.ErrorAs(t, err, &pne, "got %#v", got)
+				a.ErrorAs(err, &pne, "got %#v", got)
 			}},
 		{"panic(err) without a handler is logged with its stack", func() { panic(errors.New("no handler")) }, nil, 0,
-			func(t *testing.T, got any, logs string) {
-				assert.Contains(t, logs, "tide: task panicked")
-				assert.Contains(t, logs, "no handler")
-				assert.Contains(t, logs, "panic_test.go", "the stack names the task")
+			func(a *assert.Assertions, got any, logs string) {
+				a.Contains(logs, "tide: task panicked")
+				a.Contains(logs, "no handler")
+				a.Contains(logs, "panic_test.go", "the stack names the task")
 			}},
 		{"a handler that panics is logged, and the task still counts once", func() { panic("task") }, func(any) { panic("handler") }, 0,
-			func(t *testing.T, got any, logs string) {
-				assert.Contains(t, logs, "tide: panic handler panicked")
-				assert.Contains(t, logs, "handler")
+			func(a *assert.Assertions, got any, logs string) {
+				a.Contains(logs, "tide: panic handler panicked")
+				a.Contains(logs, "handler")
 			}},
 		{"runtime.Goexit ends the worker, which is replaced, and is no panic", runtime.Goexit, func(any) {}, 1,
-			func(t *testing.T, got any, logs string) { assert.Nil(t, got, "the handler was called") }},
+			func(a *assert.Assertions, got any, logs string) { a.Nil(got, "the handler was called") }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,7 +81,7 @@ func TestMisbehavingTasks(t *testing.T) {
 				require.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
 				p.Wait()
 				mu.Lock() // the handler's call and the log happen before Wait returns
-				c.check(t, got, logs.String())
+				c.check(assert.New(t), got, logs.String())
 				mu.Unlock()
 				synctest.Wait()
 				assert.True(t, queuedRan.Load(), "the queued task ran")

@@ -48,8 +48,7 @@ func TestSubmitContext(t *testing.T) {
 
 func TestWait(t *testing.T) {
 	t.Run("with nothing submitted it returns at once", func(t *testing.T) {
-		p := newPool(t)
-		p.Wait()
+		newPool(t).Wait()
 	})
 
 	t.Run("every waiter returns only after every accepted task has finished, queued ones included", func(t *testing.T) {

@@ -155,6 +155,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 // race submits to p until it is closed, some tasks keeping their worker busy
 // for a while, and if tune, calls Tune now and then.
 func race(t *testing.T, p *tide.Pool, tune bool) {
+	t.Helper()
 	for i := 0; ; i++ {
 		err := p.Submit(func() {
 			if i%8 == 0 {
