@@ -19,30 +19,14 @@ import (
 // workers: Tune down, the reaper and Release. Each case retires workers
 // right after tasks were handed to parked ones, before those could start.
 
-// warmParked returns a pool made with opts whose n workers are all parked.
-// Caller is inside a synctest bubble.
-func warmParked(t *testing.T, n int, opts ...tide.Option) *tide.Pool {
-	t.Helper()
-	p := newPool(t, opts...)
-	g := newGate()
-	for range n {
-		p.Go(g.task())
-	}
-	synctest.Wait()
-	g.open()
-	p.Wait()
-	synctest.Wait()
-	require.Equal(t, n, p.Idle(), "warm-up: every worker parked")
-	return p
-}
-
 func TestNoStrandedTask(t *testing.T) {
 	t.Run("a task handed to a parked worker runs even when Tune cuts the pool at once", func(t *testing.T) {
 		// A waits for B. Both were accepted while a worker was idle, so each
 		// owns one; Tune(1) must not retire B's worker before B runs.
 		synctest.Test(t, func(t *testing.T) {
-			for round := range 20 {
-				p := warmParked(t, 2, tide.WithCapacity(2))
+			for round := range rounds(20) {
+				p := newPool(t, tide.WithCapacity(2))
+				burst(t, p, 2)
 				bRan := make(chan struct{})
 				aDone := make(chan struct{})
 				p.Go(func() { <-bRan; close(aDone) })
@@ -55,9 +39,8 @@ func TestNoStrandedTask(t *testing.T) {
 				}
 				p.Wait()
 				synctest.Wait()
-				st := p.Stats()
-				assert.Equal(t, 1, st.Workers, "round %d: workers fall to the new capacity", round)
-				assert.Equal(t, uint64(2+2), st.Completed, "round %d: the warm-up's two tasks, then A and B", round)
+				assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 2 + 2, Completed: 2 + 2, Spawned: 2, Retired: 1}, p.Stats(),
+					"round %d: the warm-up's two tasks, then A and B, and workers fall to the new capacity", round)
 				require.NoError(t, p.ReleaseTimeout(time.Second))
 			}
 		})
@@ -65,24 +48,21 @@ func TestNoStrandedTask(t *testing.T) {
 
 	t.Run("Tune down never puts tasks handed to parked workers into a queue of size zero", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			p := warmParked(t, 8, tide.WithCapacity(8), tide.WithQueueSize(0), tide.WithNonblocking())
+			p := newPool(t, tide.WithCapacity(8), tide.WithQueueSize(0), tide.WithNonblocking())
+			burst(t, p, 8)
 			g := newGate()
 			for i := range 8 {
 				require.NoError(t, p.Submit(g.task()), "task %d", i)
 			}
 			require.NoError(t, p.Tune(1))
-			st := p.Stats()
-			assert.Zero(t, st.Waiting, "nothing is queued in a queue of size zero")
-			assert.Equal(t, 8, st.Running, "each task is owned by the worker it was handed to")
-			assert.Equal(t, 8, st.Workers, "busy workers retire only as their task ends")
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 8, Running: 8, Submitted: 16, Completed: 8, Spawned: 8}, p.Stats(),
+				"each task is owned by the worker it was handed to, nothing is queued in a queue of size zero, and busy workers retire only as their task ends")
 			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload, "eight busy workers leave no room at capacity one")
 			g.open()
 			p.Wait()
 			synctest.Wait()
-			st = p.Stats()
-			assert.Equal(t, 1, st.Workers, "workers fall to the new capacity as their tasks end")
-			assert.Equal(t, 1, st.Idle)
-			assert.Equal(t, uint64(8+8), st.Completed, "the warm-up's eight tasks, then the eight")
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 8 + 8, Completed: 8 + 8, Spawned: 8, Retired: 7}, p.Stats(),
+				"workers fall to the new capacity as their tasks end")
 		})
 	})
 
@@ -93,8 +73,9 @@ func TestNoStrandedTask(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			const expiry = time.Second
 			mock := clock.NewMock()
-			p := warmParked(t, 3, tide.WithCapacity(3), tide.WithQueueSize(0), tide.WithNonblocking(),
+			p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(0), tide.WithNonblocking(),
 				tide.WithClock(mock), tide.WithExpiry(expiry))
+			burst(t, p, 3)
 			g := newGate()
 			var runs atomic.Int32
 			for i := range 3 {
@@ -103,10 +84,7 @@ func TestNoStrandedTask(t *testing.T) {
 			mock.Add(3 * expiry) // every parked worker would be due
 			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload, "a fourth blocking task was accepted")
 			synctest.Wait()
-			st := p.Stats()
-			assert.Zero(t, st.Waiting, "queue bound")
-			assert.Equal(t, 3, st.Running)
-			assert.Equal(t, 3, st.Workers)
+			assert.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Submitted: 6, Completed: 3, Spawned: 3}, p.Stats(), "queue bound, and no worker retired")
 			g.open()
 			p.Wait()
 			assert.Equal(t, int32(3), runs.Load(), "every accepted task ran once")
@@ -118,24 +96,20 @@ func TestNoStrandedTask(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(queueSize), tide.WithNonblocking(),
 			tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
 		var wg sync.WaitGroup
-		stop := make(chan struct{})
+		var stop atomic.Bool
 		var bad atomic.Value
 		wg.Go(func() { // the sampler
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
+			for !stop.Load() {
 				if st := p.Stats(); st.Waiting > queueSize || st.Workers > maxCap {
 					bad.CompareAndSwap(nil, st)
 				}
 			}
 		})
+		calls := rounds(3000)
 		var submitters sync.WaitGroup
 		for s := range 4 {
 			submitters.Go(func() {
-				for i := range 3000 {
+				for i := range calls {
 					_ = p.Submit(func() {
 						switch i % 16 {
 						case 0:
@@ -151,7 +125,7 @@ func TestNoStrandedTask(t *testing.T) {
 			})
 		}
 		submitters.Wait()
-		close(stop)
+		stop.Store(true)
 		wg.Wait()
 		p.Wait()
 		if st := bad.Load(); st != nil {
@@ -165,26 +139,17 @@ func TestNoStrandedTask(t *testing.T) {
 func TestReleaseTimeoutPromise(t *testing.T) {
 	t.Run("after ReleaseTimeout returns nil, the counters are final and no goroutine of the pool remains, even with hogged processors and Goexiting tasks", func(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
-		stop := make(chan struct{})
+		var stop atomic.Bool
 		var hogs sync.WaitGroup
 		for range 3 {
 			hogs.Go(func() {
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
+				for !stop.Load() { // hog a processor
 				}
 			})
 		}
 		defer hogs.Wait()
-		defer close(stop)
-		rounds := 100
-		if testing.Short() {
-			rounds = 10
-		}
-		for round := range rounds {
+		defer stop.Store(true)
+		for round := range rounds(100) {
 			p, err := tide.New(tide.WithCapacity(4))
 			require.NoError(t, err)
 			for i := range 8 {

@@ -1,8 +1,8 @@
 package tide_test
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -16,81 +16,91 @@ import (
 	"github.com/tidego/tide"
 )
 
-// syncBuffer is a bytes.Buffer safe for a logger shared with workers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
+func TestMisbehavingTasks(t *testing.T) {
+	// Each task below misbehaves on the only worker of a pool with one
+	// queued task and one parked submitter behind it. The documented outcome
+	// follows before Wait returns, then the queued task and the parked
+	// submitter's run, the same worker (or its one replacement) serves again,
+	// and the counters add up.
+	cases := []struct {
+		name    string
+		task    func()
+		handler func(r any) // nil: no panic handler
+		retired uint64      // workers lost and replaced; a task that does not Goexit panics
+		check   func(a *assert.Assertions, got any, logs string)
+	}{
+		{"panic(v) reaches the handler with v", func() { panic("boom") }, func(any) {}, 0,
+			func(a *assert.Assertions, got any, logs string) { a.Equal("boom", got) }},
+		{"panic(nil) reaches the handler as a *runtime.PanicNilError", func() { panic(nil) }, func(any) {}, 0,
+			func(a *assert.Assertions, got any, logs string) {
+				var pne *runtime.PanicNilError
+				err, _ := got.(error)
+				a.ErrorAs(err, &pne, "got %#v", got)
+			}},
+		{"panic(err) without a handler is logged with its stack", func() { panic(errors.New("no handler")) }, nil, 0,
+			func(a *assert.Assertions, got any, logs string) {
+				a.Contains(logs, "tide: task panicked")
+				a.Contains(logs, "no handler")
+				a.Contains(logs, "panic_test.go", "the stack names the task")
+			}},
+		{"a handler that panics is logged, and the task still counts once", func() { panic("task") }, func(any) { panic("handler") }, 0,
+			func(a *assert.Assertions, got any, logs string) {
+				a.Contains(logs, "tide: panic handler panicked")
+				a.Contains(logs, "handler")
+			}},
+		{"runtime.Goexit ends the worker, which is replaced, and is no panic", runtime.Goexit, func(any) {}, 1,
+			func(a *assert.Assertions, got any, logs string) { a.Nil(got, "the handler was called") }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var logs syncBuffer
+				var mu sync.Mutex
+				var got any // what the handler was called with
+				opts := []tide.Option{
+					tide.WithCapacity(1), tide.WithQueueSize(1),
+					tide.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+				}
+				if c.handler != nil {
+					opts = append(opts, tide.WithPanicHandler(func(r any) {
+						mu.Lock()
+						got = r
+						mu.Unlock()
+						c.handler(r)
+					}))
+				}
+				p := newPool(t, opts...)
+				g := newGate()
+				require.NoError(t, p.Submit(func() { <-g; c.task() }))
+				var queuedRan, parkedRan atomic.Bool
+				require.NoError(t, p.Submit(func() { queuedRan.Store(true) }))
+				errc := submitAsync(p, func() { parkedRan.Store(true) })
+				synctest.Wait()
+				require.True(t, pending(errc))
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
+				g.open()
+				require.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
+				p.Wait()
+				mu.Lock() // the handler's call and the log happen before Wait returns
+				c.check(assert.New(t), got, logs.String())
+				mu.Unlock()
+				synctest.Wait()
+				assert.True(t, queuedRan.Load(), "the queued task ran")
+				assert.True(t, parkedRan.Load(), "the parked submitter's task ran")
 
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+				require.NoError(t, p.Submit(func() {}))
+				p.Wait()
+				synctest.Wait()
+				st := p.Stats()
+				assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4,
+					Panicked: 1 - c.retired, Spawned: 1 + c.retired, Retired: c.retired}, st)
+				assert.Len(t, liveWorkers(), 1, "one worker goroutine, no more")
+			})
+		})
+	}
 }
 
 func TestPanics(t *testing.T) {
-	t.Run("the handler gets the value, before Wait returns, and the worker survives", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			var got atomic.Value
-			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(r any) { got.Store(r) }))
-			p.Go(func() { panic("boom") })
-			p.Wait()
-			assert.Equal(t, "boom", got.Load())
-			ran := make(chan struct{})
-			p.Go(func() { close(ran) })
-			<-ran
-			p.Wait()
-			st := p.Stats()
-			assert.Equal(t, uint64(1), st.Spawned, "the same worker ran both tasks")
-			assert.Equal(t, uint64(2), st.Completed)
-			assert.Equal(t, uint64(1), st.Panicked)
-		})
-	})
-
-	t.Run("without a handler the panic is logged with its stack", func(t *testing.T) {
-		var buf syncBuffer
-		p := newPool(t, tide.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
-		p.Go(func() { panic("kaboom") })
-		p.Wait()
-		out := buf.String()
-		assert.Contains(t, out, "tide: task panicked")
-		assert.Contains(t, out, "kaboom")
-		assert.Contains(t, out, "panic_test.go", "the stack names the panicking task")
-	})
-
-	t.Run("panic(nil) is reported as a panic", func(t *testing.T) {
-		var got atomic.Value
-		p := newPool(t, tide.WithPanicHandler(func(r any) { got.Store(r) }))
-		p.Go(func() { panic(nil) })
-		p.Wait()
-		var pe *runtime.PanicNilError
-		err, _ := got.Load().(error)
-		assert.ErrorAs(t, err, &pe)
-		assert.Equal(t, uint64(1), p.Stats().Panicked)
-	})
-
-	t.Run("a handler that panics is logged and the pool goes on", func(t *testing.T) {
-		var buf syncBuffer
-		p := newPool(t, tide.WithCapacity(1),
-			tide.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))),
-			tide.WithPanicHandler(func(r any) { panic("handler too") }))
-		p.Go(func() { panic("task") })
-		var ran atomic.Bool
-		p.Go(func() { ran.Store(true) })
-		p.Wait()
-		assert.True(t, ran.Load())
-		assert.Contains(t, buf.String(), "handler too")
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Completed)
-		assert.Equal(t, uint64(1), st.Panicked)
-	})
-
 	t.Run("a nil task given to Go panics on the worker with ErrNilTask", func(t *testing.T) {
 		var got atomic.Value
 		p := newPool(t, tide.WithPanicHandler(func(r any) { got.Store(r) }))
@@ -98,28 +108,6 @@ func TestPanics(t *testing.T) {
 		p.Wait()
 		err, _ := got.Load().(error)
 		assert.ErrorIs(t, err, tide.ErrNilTask)
-	})
-
-	t.Run("a task that calls runtime.Goexit leaves the pool consistent", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-			g := newGate()
-			p.Go(func() { <-g; runtime.Goexit() })
-			p.Go(func() {}) // queued behind it
-			errc := submitAsync(p, func() {})
-			synctest.Wait()
-			require.True(t, pending(errc))
-			g.open()
-			require.NoError(t, <-errc, "the waiting submitter is not stranded")
-			p.Wait()
-			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, uint64(3), st.Completed)
-			assert.Zero(t, st.Panicked)
-			assert.Equal(t, 1, st.Workers)
-			assert.Equal(t, uint64(2), st.Spawned, "a replacement took over the queue")
-			assert.Equal(t, st.Spawned-st.Retired, uint64(st.Workers))
-		})
 	})
 
 	t.Run("a panic handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once and the pool serving", func(t *testing.T) {

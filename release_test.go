@@ -1,8 +1,11 @@
 package tide_test
 
 import (
+	"errors"
+	"os"
+	"os/exec"
+	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -14,80 +17,14 @@ import (
 )
 
 func TestRelease(t *testing.T) {
-	t.Run("submitting after release is refused at once", func(t *testing.T) {
+	t.Run("Submit, SubmitContext and Go after release are refused at once with ErrPoolClosed, Go by panicking", func(t *testing.T) {
 		p := newPool(t)
 		p.Release()
 		assert.True(t, p.IsClosed())
 		assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolClosed)
 		assert.ErrorIs(t, p.SubmitContext(t.Context(), func() {}), tide.ErrPoolClosed)
+		assert.ErrorIs(t, goRecovered(p, func() {}), tide.ErrPoolClosed)
 		assert.Zero(t, p.Stats().Submitted)
-	})
-
-	t.Run("Go after release panics with ErrPoolClosed", func(t *testing.T) {
-		p := newPool(t)
-		p.Release()
-		defer func() {
-			err, ok := recover().(error)
-			require.True(t, ok)
-			assert.ErrorIs(t, err, tide.ErrPoolClosed)
-		}()
-		p.Go(func() {})
-		t.Error("Go did not panic")
-	})
-
-	t.Run("accepted tasks, queued ones included, still run", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2))
-			g := newGate()
-			var ran atomic.Int32
-			for range 10 {
-				p.Go(func() { <-g; ran.Add(1) })
-			}
-			synctest.Wait()
-			require.Equal(t, 8, p.Waiting())
-			p.Release()
-			g.open()
-			require.NoError(t, p.ReleaseTimeout(time.Second))
-			assert.Equal(t, int32(10), ran.Load())
-			st := p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 2, Submitted: 10, Completed: 10, Spawned: 2, Retired: 2}, st)
-		})
-	})
-
-	t.Run("a submitter waiting for room is woken with ErrPoolClosed", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := newGate()
-			p.Go(g.task())
-			var ran atomic.Bool
-			errc := submitAsync(p, func() { ran.Store(true) })
-			goErr := make(chan any, 1)
-			go func() {
-				defer func() { goErr <- recover() }()
-				p.Go(func() { ran.Store(true) })
-			}()
-			synctest.Wait()
-			p.Release()
-			assert.ErrorIs(t, <-errc, tide.ErrPoolClosed)
-			err, _ := (<-goErr).(error)
-			assert.ErrorIs(t, err, tide.ErrPoolClosed)
-			g.open()
-			p.Wait()
-			assert.False(t, ran.Load())
-		})
-	})
-
-	t.Run("ReleaseTimeout returns nil only once no goroutine of the pool is left", func(t *testing.T) {
-		p, err := tide.New(tide.WithCapacity(8), tide.WithMinWorkers(2))
-		require.NoError(t, err)
-		for range 100 {
-			p.Go(func() { time.Sleep(time.Millisecond) })
-		}
-		require.NoError(t, p.ReleaseTimeout(10*time.Second))
-		requireNoPoolGoroutines(t)
-		st := p.Stats()
-		assert.Zero(t, st.Workers)
-		assert.Equal(t, st.Spawned, st.Retired)
 	})
 
 	t.Run("ReleaseTimeout reports ErrTimeout when a task outlives the deadline", func(t *testing.T) {
@@ -103,26 +40,134 @@ func TestRelease(t *testing.T) {
 		})
 	})
 
-	t.Run("release twice and from many goroutines at once is safe", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(4), tide.WithMinWorkers(4))
-		var wg sync.WaitGroup
-		for range 16 {
-			wg.Go(p.Release)
-		}
-		wg.Wait()
-		p.Release()
-		assert.NoError(t, p.ReleaseTimeout(10*time.Second))
-		assert.NoError(t, p.ReleaseTimeout(10*time.Second))
-	})
-
-	t.Run("parked workers exit at release", func(t *testing.T) {
+	t.Run("released from many goroutines at once, parked workers exit without ReleaseTimeout, and releasing again is safe", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithMinWorkers(3), tide.WithCapacity(3))
-			require.Equal(t, 3, p.Idle())
-			p.Release()
+			p := newPool(t, tide.WithCapacity(4), tide.WithMinWorkers(4))
+			require.Equal(t, 4, p.Idle())
+			var wg sync.WaitGroup
+			for range 16 {
+				wg.Go(p.Release)
+			}
+			wg.Wait()
 			synctest.Wait()
 			assert.Zero(t, p.Idle())
 			assert.Zero(t, poolGoroutines())
+			p.Release()
+			assert.NoError(t, p.ReleaseTimeout(time.Second))
+			assert.NoError(t, p.ReleaseTimeout(time.Second))
 		})
 	})
+}
+
+// leakCanaryEnv makes TestLeakCanary run as the canary, in a child process.
+const leakCanaryEnv = "TIDE_LEAK_CANARY"
+
+func TestLeakCanary(t *testing.T) {
+	if os.Getenv(leakCanaryEnv) == "1" {
+		// The canary: a test that uses a pool and forgets to release it. Its
+		// minimum worker never expires, so goleak's retries cannot save it.
+		p, err := tide.New(tide.WithCapacity(2), tide.WithMinWorkers(1))
+		require.NoError(t, err)
+		p.Go(func() {})
+		p.Wait()
+		return
+	}
+
+	t.Run("a test binary whose test forgets Release fails goleak's check", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("runs the test binary again")
+		}
+		exe, err := os.Executable()
+		require.NoError(t, err)
+		cmd := exec.Command(exe, "-test.run=^TestLeakCanary$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), leakCanaryEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "the canary run passed, or did not run: %v\n%s", err, out)
+		assert.Contains(t, string(out), "--- PASS: TestLeakCanary", "the canary test itself passes")
+		assert.Contains(t, string(out), "found unexpected goroutines", "goleak reports the leak")
+		assert.Contains(t, string(out), "tide.(*worker[", "the leaked goroutine is the pool's worker")
+	})
+}
+
+func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
+	// Each round lives a busy life (panics, Goexits, the reaper retiring
+	// workers, Tune), then is released full (busy workers, a full queue and
+	// parked submitters), half idle (busy and parked workers), or by
+	// ReleaseTimeout alone while submitters, Tune and the reaper race it.
+	const racing = "racing submitters and Tune"
+	for _, mode := range []string{"full", "half idle", racing} {
+		t.Run("after a busy life, released "+mode+", the counters are final and no goroutine of the pool is left when ReleaseTimeout returns", func(t *testing.T) {
+			for round := range rounds(20) {
+				p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
+					tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
+				require.NoError(t, err)
+				for i := range 12 {
+					p.Go([]func(){func() { panic(i) }, runtime.Goexit, func() {}, func() {}}[i%4])
+				}
+				p.Wait()
+				time.Sleep(2 * time.Millisecond) // some workers expire, the reaper runs
+				require.NoError(t, p.Tune(4))
+				g := newGate()
+				var parked []<-chan error
+				var racers sync.WaitGroup
+				switch mode {
+				case "full":
+					for range 6 {
+						p.Go(g.task())
+					}
+					for range 4 {
+						parked = append(parked, submitAsync(p, func() {}))
+					}
+				case "half idle":
+					for range 2 {
+						p.Go(g.task()) // two of the four minimum workers; the other two stay parked
+					}
+				default:
+					for s := range 4 {
+						racers.Go(func() { race(t, p, s == 0) })
+					}
+					time.Sleep(time.Millisecond) // let the submitters run against a live pool
+				}
+				if mode != racing {
+					p.Release()
+				}
+				for _, errc := range parked {
+					assert.ErrorIs(t, <-errc, tide.ErrPoolClosed)
+				}
+				g.open()
+				require.NoError(t, p.ReleaseTimeout(10*time.Second))
+				st := p.Stats()
+				capacity := 4
+				if mode == racing {
+					capacity = st.Capacity
+				}
+				require.Equal(t, tide.Stats{Capacity: capacity, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
+					Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
+				racers.Wait()
+				require.Equal(t, st, p.Stats(), "round %d: the counters moved after ReleaseTimeout returned", round)
+				requireNoPoolGoroutines(t, "round %d", round)
+			}
+		})
+	}
+}
+
+// race submits to p until it is closed, some tasks keeping their worker busy
+// for a while, and if tune, calls Tune now and then.
+func race(t *testing.T, p *tide.Pool, tune bool) {
+	t.Helper()
+	for i := 0; ; i++ {
+		err := p.Submit(func() {
+			if i%8 == 0 {
+				time.Sleep(20 * time.Microsecond) // keep some workers busy while others park
+			}
+		})
+		if tune && err == nil && i%64 == 0 {
+			err = p.Tune(1 + i%5)
+		}
+		if errors.Is(err, tide.ErrPoolClosed) {
+			return
+		}
+		assert.NoError(t, err)
+	}
 }

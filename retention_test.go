@@ -16,9 +16,7 @@ import (
 
 // payload is what a tracked task's closure holds on to. It is too large for
 // the tiny allocator's shared blocks, where a neighbour could keep it alive.
-type payload struct {
-	data [64]byte
-}
+type payload struct{ data [64]byte }
 
 //go:noinline
 func (pl *payload) use() { pl.data[0]++ }
@@ -95,19 +93,6 @@ func TestRetention(t *testing.T) {
 		})
 	})
 
-	t.Run("a task handed over in a burst to parked workers is not held", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(4), tide.WithMinWorkers(4))
-			var wps []weak.Pointer[payload]
-			for range 16 {
-				wps = append(wps, submitTracked(t, p.Submit, nil))
-			}
-			p.Wait()
-			synctest.Wait()
-			requireCollected(t, wps...)
-		})
-	})
-
 	t.Run("a task admitted after waiting for room is not held by the waiter", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
@@ -153,7 +138,32 @@ func TestRetention(t *testing.T) {
 		})
 	})
 
-	t.Run("a task that panicked, its panic value included, is not held", func(t *testing.T) {
+	// Each case hands over tracked tasks that end in their own way.
+	for _, c := range []struct {
+		name string
+		opts []tide.Option
+		n    int
+		wrap func(func())
+	}{
+		{"a task handed over in a burst to parked workers is not held", []tide.Option{tide.WithCapacity(4), tide.WithMinWorkers(4)}, 16, nil},
+		{"a task that panicked is not held", []tide.Option{tide.WithCapacity(2), tide.WithPanicHandler(func(any) {})}, 4, func(f func()) { f(); panic("after") }},
+		{"a task that called runtime.Goexit is not held", []tide.Option{tide.WithCapacity(2), tide.WithQueueSize(2)}, 4, func(f func()) { f(); runtime.Goexit() }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p := newPool(t, c.opts...)
+				var wps []weak.Pointer[payload]
+				for range c.n {
+					wps = append(wps, submitTracked(t, p.Submit, c.wrap))
+				}
+				p.Wait()
+				synctest.Wait()
+				requireCollected(t, wps...)
+			})
+		})
+	}
+
+	t.Run("a panic value is not held once the handler returned", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(2), tide.WithPanicHandler(func(any) {}))
 			var wps []weak.Pointer[payload]
@@ -161,20 +171,6 @@ func TestRetention(t *testing.T) {
 				pl := &payload{}
 				wps = append(wps, weak.Make(pl))
 				p.Go(func() { panic(pl) })
-			}
-			wps = append(wps, submitTracked(t, p.Submit, func(f func()) { f(); panic("after") }))
-			p.Wait()
-			synctest.Wait()
-			requireCollected(t, wps...)
-		})
-	})
-
-	t.Run("a task that called runtime.Goexit is not held", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(2))
-			var wps []weak.Pointer[payload]
-			for range 4 {
-				wps = append(wps, submitTracked(t, p.Submit, func(f func()) { f(); runtime.Goexit() }))
 			}
 			p.Wait()
 			synctest.Wait()

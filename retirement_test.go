@@ -1,48 +1,36 @@
 package tide_test
 
 import (
-	"bytes"
+	"fmt"
+	"math"
 	"runtime"
 	"slices"
-	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
 )
 
-// parkInOrder runs n gated tasks, then lets them finish one at a time, step
-// apart, so that their workers park in that order. It returns the goroutine
-// ids of the workers in the order they parked.
-func parkInOrder(t *testing.T, p *tide.Pool, n int, step time.Duration) []uint64 {
+// parkInOrder runs one gated task more than there are gaps, then lets them
+// finish one at a time, each gap apart, so that their workers park in that
+// order. It returns the goroutine ids of the workers in the order they parked.
+func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) []uint64 {
 	t.Helper()
-	gaps := make([]time.Duration, n-1)
-	for i := range gaps {
-		gaps[i] = step
-	}
-	return parkWithGaps(t, p, gaps)
-}
-
-// parkWithGaps is parkInOrder with a gap of its own before each worker but
-// the first parks.
-func parkWithGaps(t *testing.T, p *tide.Pool, gaps []time.Duration) []uint64 {
-	t.Helper()
-	n := len(gaps) + 1
-	gates := make([]gate, n)
-	ids := make([]atomic.Uint64, n)
+	gates := make([]gate, len(gaps)+1)
+	ids := make([]atomic.Uint64, len(gates))
 	for i := range gates {
 		gates[i] = newGate()
 		p.Go(func() { ids[i].Store(goid()); <-gates[i] })
 	}
 	synctest.Wait()
-	require.Equal(t, n, p.Running())
-	order := make([]uint64, n)
+	require.Equal(t, len(gates), p.Running())
+	order := make([]uint64, len(gates))
 	for i, g := range gates {
 		if i > 0 {
 			time.Sleep(gaps[i-1])
@@ -51,8 +39,13 @@ func parkWithGaps(t *testing.T, p *tide.Pool, gaps []time.Duration) []uint64 {
 		synctest.Wait()
 		order[i] = ids[i].Load()
 	}
-	require.Equal(t, n, p.Idle())
+	require.Equal(t, len(gates), p.Idle())
 	return order
+}
+
+// every is the gaps for n workers parking step apart.
+func every(n int, step time.Duration) []time.Duration {
+	return slices.Repeat([]time.Duration{step}, n-1)
 }
 
 func TestRetirement(t *testing.T) {
@@ -61,7 +54,7 @@ func TestRetirement(t *testing.T) {
 	t.Run("parked workers are reused most recent first", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			order := parkInOrder(t, p, 5, time.Millisecond)
+			order := parkInOrder(t, p, every(5, time.Millisecond)...)
 			// Five gated tasks take the five parked workers: the one parked
 			// last runs the first task, the one parked first the last.
 			g := newGate()
@@ -78,29 +71,25 @@ func TestRetirement(t *testing.T) {
 		})
 	})
 
-	t.Run("a worker is never retired before it has been idle for the expiry, and always within one more", func(t *testing.T) {
+	t.Run("a worker is never retired before it has been idle for the expiry, and always within one more; the longest idle go first", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			// Pairs of workers park a millisecond and a nanosecond apart,
-			// far enough from the others that the reaper, waking at the
-			// expiry of the first of a pair, sees the second just short of
-			// its own.
+			// Pairs of workers park a millisecond and a nanosecond apart: the
+			// reaper, waking at the first one's expiry, sees the second short of its own.
 			gaps := []time.Duration{300 * time.Millisecond, time.Millisecond, 509 * time.Millisecond, time.Nanosecond}
 			n := len(gaps) + 1
-			ids := parkWithGaps(t, p, gaps)
+			ids := parkInOrder(t, p, gaps...)
 			last := time.Now()
 			parked := make([]time.Time, n) // when worker i parked
 			parked[n-1] = last
 			for i := n - 2; i >= 0; i-- {
 				parked[i] = parked[i+1].Add(-gaps[i])
 			}
-			parkedAt := func(i int) time.Time { return parked[i] }
-			// Look at every instant that matters: a nanosecond before and at
-			// each worker's expiry and twice its expiry, and every 10 ms.
+			// At a nanosecond before and at each expiry and twice it, and every 10 ms:
 			var instants []time.Time
 			for i := range n {
 				for _, d := range []time.Duration{expiry - time.Nanosecond, expiry, 2*expiry - time.Nanosecond, 2 * expiry} {
-					instants = append(instants, parkedAt(i).Add(d))
+					instants = append(instants, parked[i].Add(d))
 				}
 			}
 			for d := time.Duration(0); d <= 3*expiry; d += 10 * time.Millisecond {
@@ -114,8 +103,9 @@ func TestRetirement(t *testing.T) {
 				time.Sleep(time.Until(at))
 				synctest.Wait()
 				live := liveWorkers()
+				require.ElementsMatch(t, ids[len(ids)-len(live):], live, "the survivors are not the most recently parked")
 				for i, id := range ids {
-					idle := time.Since(parkedAt(i))
+					idle := time.Since(parked[i])
 					if idle < expiry {
 						require.Contains(t, live, id, "worker %d retired after %v idle", i, idle)
 					}
@@ -133,7 +123,7 @@ func TestRetirement(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
 			// Three workers park 250 ms apart, so the reaper keeps running;
 			// the last parked is reused at 900 ms for 300 ms.
-			ids := parkInOrder(t, p, 3, 250*time.Millisecond)
+			ids := parkInOrder(t, p, every(3, 250*time.Millisecond)...)
 			reused := ids[2]
 			time.Sleep(400 * time.Millisecond)
 			g := newGate()
@@ -154,115 +144,129 @@ func TestRetirement(t *testing.T) {
 		})
 	})
 
-	t.Run("a worker reused just before its expiry is not retired while busy, and gets a full expiry after", func(t *testing.T) {
+	t.Run("a worker handed a task a nanosecond before it is due, or at the instant, runs it or is retired first, never both; busy, it is never retired, and it gets a full expiry after its task", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithExpiry(expiry))
-			parkInOrder(t, p, 1, 0)
-			time.Sleep(expiry - time.Nanosecond)
-			g := newGate()
-			p.Go(g.task()) // handed to the worker a nanosecond before it is due
-			time.Sleep(5 * expiry)
-			synctest.Wait()
-			st := p.Stats()
-			require.Equal(t, 1, st.Running, "the task is still running")
-			require.Zero(t, st.Retired, "the reaper retired a busy worker")
-			require.Equal(t, uint64(1), st.Spawned)
-
-			g.open()
-			synctest.Wait()
-			time.Sleep(expiry - time.Nanosecond)
-			synctest.Wait()
-			assert.Equal(t, 1, p.Idle(), "retired before a full expiry since its last task")
-			time.Sleep(expiry + time.Nanosecond)
-			synctest.Wait()
-			assert.Zero(t, p.Stats().Workers, "retired within one interval after its expiry")
-		})
-	})
-
-	t.Run("a worker handed a task at the instant it is due either runs it or is retired first, never both", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			for round := range 50 {
-				parkInOrder(t, p, 1, 0)
-				time.Sleep(expiry) // the reaper and this submission wake at the same instant
+			for round := range rounds(50) {
+				parkInOrder(t, p)
+				before := p.Stats()
+				early := round%2 == 1
+				if early {
+					time.Sleep(expiry - time.Nanosecond)
+				} else {
+					time.Sleep(expiry) // the reaper and this submission wake at the same instant
+				}
 				g := newGate()
 				var ran atomic.Int32
 				p.Go(func() { ran.Add(1); <-g })
+				time.Sleep(5 * expiry)
 				synctest.Wait()
 				st := p.Stats()
 				require.Equal(t, int32(1), ran.Load(), "round %d: the task did not run", round)
 				require.Equal(t, 1, st.Running, "round %d", round)
 				require.Equal(t, 1, st.Workers, "round %d: the worker running the task was retired, or two live", round)
 				require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "round %d", round)
-				g.open()
-				p.Wait()
-				synctest.Wait()
-				time.Sleep(2 * expiry)
-				synctest.Wait()
-				require.Zero(t, p.Stats().Workers, "round %d", round)
-			}
-		})
-	})
-
-	t.Run("the longest idle workers are retired first, so the recently used survive", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			order := parkInOrder(t, p, 6, 150*time.Millisecond)
-			for p.Idle() > 0 {
-				time.Sleep(10 * time.Millisecond)
-				synctest.Wait()
-				live := liveWorkers()
-				survivors := order[len(order)-len(live):]
-				require.ElementsMatch(t, survivors, live, "the survivors are not the most recently parked")
-			}
-		})
-	})
-}
-
-// liveWorkers returns the goroutine ids of the pool workers alive now.
-func liveWorkers() []uint64 {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var ids []uint64
-	for _, g := range bytes.Split(buf, []byte("\n\n")) {
-		if !bytes.Contains(g, []byte("tide.(*worker[")) {
-			continue
-		}
-		header, _, _ := bytes.Cut(bytes.TrimPrefix(g, []byte("goroutine ")), []byte(" "))
-		id, err := strconv.ParseUint(string(header), 10, 64)
-		if err == nil {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-func TestStressReuseAtExpiry(t *testing.T) {
-	t.Run("workers expiring while tasks arrive lose no task and keep the counters right", func(t *testing.T) {
-		// Real time with a 1 µs expiry: the reaper retires workers at the very
-		// moments submitters pop them off the idle stack.
-		p := newPool(t, tide.WithCapacity(4), tide.WithExpiry(time.Microsecond))
-		const submitters, each = 4, 500
-		var runs [submitters * each]atomic.Int32
-		var wg sync.WaitGroup
-		for s := range submitters {
-			wg.Go(func() {
-				for i := range each {
-					assert.NoError(t, p.Submit(func() { runs[s*each+i].Add(1) }))
-					if i%16 == 0 {
-						time.Sleep(time.Duration(i%3) * time.Microsecond) // let some workers park and expire
-					}
+				if early {
+					require.Equal(t, before.Retired, st.Retired, "round %d: retired a nanosecond early", round)
+					require.Equal(t, before.Spawned, st.Spawned, "round %d: the parked worker was not reused", round)
 				}
+				g.open()
+				synctest.Wait()
+				time.Sleep(expiry - time.Nanosecond)
+				synctest.Wait()
+				require.Equal(t, 1, p.Idle(), "round %d: retired before a full expiry since its last task", round)
+				time.Sleep(expiry + time.Nanosecond)
+				synctest.Wait()
+				require.Zero(t, p.Stats().Workers, "round %d: still parked an interval after its expiry", round)
+			}
+		})
+	})
+
+	t.Run("workers that park at the same instant are all retired exactly at the default expiry, not a nanosecond before, and the pool is left with no goroutine, its reaper included", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t)
+			burst(t, p, 10)
+			time.Sleep(tide.DefaultExpiry - time.Nanosecond)
+			synctest.Wait()
+			assert.Equal(t, 10, p.Idle(), "one nanosecond before the expiry")
+			assert.Equal(t, 11, poolGoroutines(), "ten workers and the reaper")
+			time.Sleep(time.Nanosecond)
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: -1, Submitted: 10, Completed: 10, Spawned: 10, Retired: 10}, p.Stats())
+			assert.Zero(t, poolGoroutines())
+		})
+	})
+}
+
+func TestExpiry(t *testing.T) {
+	t.Run("a one-nanosecond expiry under steady load loses no task and leaves the minimum", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithExpiry(time.Nanosecond), tide.WithCapacity(4), tide.WithMinWorkers(1))
+			var ran atomic.Int32
+			for range 200 {
+				p.Go(func() { ran.Add(1) })
+				time.Sleep(time.Nanosecond) // every parked worker above the minimum expires
+			}
+			p.Wait()
+			time.Sleep(time.Microsecond)
+			synctest.Wait()
+			assert.Equal(t, int32(200), ran.Load())
+			st := p.Stats()
+			assert.Equal(t, tide.Stats{Capacity: 4, Workers: 1, Idle: 1, Submitted: 200, Completed: 200, Spawned: st.Spawned, Retired: st.Spawned - 1}, st)
+			assert.Equal(t, 1, poolGoroutines(), "the minimum worker, and no reaper")
+		})
+	})
+
+	t.Run("the largest expiry never retires and never overflows", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
+			burst(t, p, 3)
+			time.Sleep(100 * 365 * 24 * time.Hour)
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: -1, Workers: 3, Idle: 3, Submitted: 3, Completed: 3, Spawned: 3}, p.Stats())
+		})
+	})
+
+	t.Run("a benbjohnson/clock Mock drives expiry through WithClock, to the nanosecond", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			mock := clock.NewMock()
+			p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
+			burst(t, p, 1)
+			time.Sleep(time.Hour) // real time, even in the bubble, cannot retire it
+			mock.Add(time.Minute - time.Nanosecond)
+			synctest.Wait()
+			assert.Equal(t, 1, p.Idle(), "a nanosecond before the expiry")
+			mock.Add(time.Nanosecond)
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: -1, Submitted: 1, Completed: 1, Spawned: 1, Retired: 1}, p.Stats())
+		})
+	})
+}
+
+func TestMinWorkersBoundaries(t *testing.T) {
+	for _, c := range []struct{ capacity, minWorkers int }{{5, 2}, {3, 3}} {
+		t.Run(fmt.Sprintf("min workers (%d of %d) start parked and are never retired, and the reaper stops at the minimum", c.minWorkers, c.capacity), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p := newPool(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Millisecond))
+				require.Equal(t, c.minWorkers, p.Idle())
+				burst(t, p, c.capacity)
+				time.Sleep(time.Hour)
+				synctest.Wait()
+				n := uint64(c.capacity)
+				assert.Equal(t, tide.Stats{Capacity: c.capacity, Workers: c.minWorkers, Idle: c.minWorkers, Submitted: n, Completed: n,
+					Spawned: n, Retired: n - uint64(c.minWorkers)}, p.Stats(), "the minimum workers run tasks too, and stay")
+				assert.Equal(t, c.minWorkers, poolGoroutines(), "the minimum workers, and no reaper")
 			})
-		}
-		wg.Wait()
-		p.Wait()
-		for i := range runs {
-			require.Equal(t, int32(1), runs[i].Load(), "task %d", i)
-		}
-		st := p.Stats()
-		assert.Equal(t, uint64(submitters*each), st.Completed)
-		assert.LessOrEqual(t, st.Workers, 4)
-		assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
+		})
+	}
+
+	t.Run("min workers equal to capacity: a worker lost to Goexit is replaced", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(2), tide.WithMinWorkers(2))
+			p.Go(runtime.Goexit)
+			p.Wait()
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 1, Completed: 1, Spawned: 3, Retired: 1}, p.Stats())
+		})
 	})
 }

@@ -2,11 +2,13 @@ package tide_test
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -15,134 +17,131 @@ import (
 	"github.com/tidego/tide"
 )
 
-// highWater records the most tasks seen running at once.
-type highWater struct{ live, peak atomic.Int64 }
+// Concurrency stress: many goroutines against one pool. Under -short they
+// run fewer rounds, so that CI can repeat them many times.
 
-func (h *highWater) enter() {
-	n := h.live.Add(1)
-	for old := h.peak.Load(); n > old && !h.peak.CompareAndSwap(old, n); old = h.peak.Load() {
+func TestConcurrentReleaseEveryCall(t *testing.T) {
+	for _, c := range []struct{ capacity, queueSize int }{{8, 0}, {16, 64}} {
+		t.Run(fmt.Sprintf("Submit, SubmitContext and Go racing Release each accept once or refuse with ErrPoolClosed, and none is stranded (capacity %d, queue size %d)", c.capacity, c.queueSize), func(t *testing.T) {
+			// In a bubble, a stranded submitter is reported as a deadlock
+			// instead of hanging the test.
+			synctest.Test(t, func(t *testing.T) {
+				n := rounds(10000)
+				p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize))
+				runs := make([]atomic.Int32, n)
+				accepted := make([]atomic.Bool, n)
+				start := make(chan struct{})
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Go(func() {
+						<-start
+						if err := submitBy(p, i, func() { runs[i].Add(1) }); err == nil {
+							accepted[i].Store(true)
+						} else {
+							assert.ErrorIs(t, err, tide.ErrPoolClosed, "call %d", i)
+						}
+					})
+				}
+				close(start)
+				for range rand.IntN(2000) { // let some calls in, and some park; any outcome is valid
+					runtime.Gosched()
+				}
+				p.Release()
+				atRelease := p.Stats().Submitted
+				wg.Wait()
+				require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+				assert.Equal(t, atRelease, p.Stats().Submitted, "a call was accepted after Release returned")
+				total := 0
+				for i := range n {
+					want := int32(0)
+					if accepted[i].Load() {
+						want = 1
+						total++
+					}
+					require.Equal(t, want, runs[i].Load(), "call %d", i)
+				}
+				st := p.Stats()
+				assert.Equal(t, uint64(total), st.Submitted)
+				assert.Equal(t, st.Submitted, st.Completed)
+				assert.Zero(t, st.Workers)
+			})
+		})
 	}
 }
 
-func (h *highWater) exit() { h.live.Add(-1) }
-
-func TestConcurrentSubmitters(t *testing.T) {
-	t.Run("every accepted task runs exactly once and the cap holds", func(t *testing.T) {
-		const capacity, submitters, each = 8, 16, 500
-		p := newPool(t, tide.WithCapacity(capacity), tide.WithQueueSize(4))
+func TestCountersConsistent(t *testing.T) {
+	t.Run("while submitters churn the pool (panics, Goexits, Tune, withdrawn waits, workers expiring as they are reused), every snapshot is consistent, every accepted task runs once and the cap holds", func(t *testing.T) {
+		// Real time with a 1 µs expiry: the reaper retires workers at the very
+		// moments submitters pop them off the idle stack.
+		const submitters, queueSize, maxCap = 8, 4, 6
+		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(queueSize), tide.WithExpiry(time.Microsecond),
+			tide.WithPanicHandler(func(any) {}))
+		ctx, stop := context.WithCancel(context.Background())
+		var sampler sync.WaitGroup
+		var samples atomic.Int64
+		sampler.Go(func() {
+			for ctx.Err() == nil {
+				st := p.Stats()
+				samples.Add(1)
+				if st.Running < 0 || st.Idle < 0 || st.Waiting < 0 || st.Workers < 0 || st.Waiting > queueSize || st.Workers > maxCap ||
+					st.Idle > st.Workers || uint64(st.Workers) != st.Spawned-st.Retired ||
+					st.Completed > st.Submitted || st.Panicked > st.Completed {
+					t.Errorf("inconsistent snapshot: %+v", st)
+					return
+				}
+			}
+		})
+		calls := rounds(1000) // a multiple of 5
+		runs := make([]atomic.Int32, submitters*calls)
+		withdrawn := make([]atomic.Bool, submitters*calls)
 		var hw highWater
-		var runs [submitters * each]atomic.Int32
-		var accepted atomic.Int64
 		var wg sync.WaitGroup
 		for s := range submitters {
 			wg.Go(func() {
-				for i := range each {
-					id := s*each + i
+				for i := range calls {
+					id := s*calls + i
 					task := func() { hw.enter(); runs[id].Add(1); hw.exit() }
-					var err error
-					if i%3 == 0 {
+					switch (s + i) % 5 {
+					case 0:
+						p.Go(func() { panic("boom") })
+					case 1:
+						p.Go(runtime.Goexit)
+					case 2:
+						assert.NoError(t, p.Tune(1+i%maxCap))
+					case 3:
 						ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rand.IntN(50))*time.Microsecond)
-						err = p.SubmitContext(ctx, task)
+						if err := p.SubmitContext(ctx, task); err != nil {
+							assert.ErrorIs(t, err, context.DeadlineExceeded)
+							withdrawn[id].Store(true)
+						}
 						cancel()
-					} else {
-						err = p.Submit(task)
+					default:
+						assert.NoError(t, p.Submit(task))
 					}
-					if err == nil {
-						accepted.Add(1)
-					} else if !errors.Is(err, context.DeadlineExceeded) {
-						t.Errorf("unexpected error %v", err)
+					if i%16 == 0 {
+						time.Sleep(time.Duration(i%3) * time.Microsecond) // let some workers park and expire
 					}
 				}
 			})
 		}
 		wg.Wait()
 		p.Wait()
-		var ran int64
-		for i := range runs {
-			n := runs[i].Load()
-			require.LessOrEqual(t, n, int32(1), "task %d ran twice", i)
-			ran += int64(n)
-		}
-		assert.Equal(t, accepted.Load(), ran)
-		assert.LessOrEqual(t, hw.peak.Load(), int64(capacity))
-		st := p.Stats()
-		assert.Equal(t, uint64(accepted.Load()), st.Submitted)
-		assert.Equal(t, st.Submitted, st.Completed)
-		assert.LessOrEqual(t, st.Workers, capacity)
-	})
-
-	t.Run("the cap holds while Tune shrinks and grows", func(t *testing.T) {
-		const maxCap = 6
-		p := newPool(t, tide.WithCapacity(maxCap))
-		var hw highWater
-		var ran atomic.Int64
-		stop := make(chan struct{})
-		var tuner sync.WaitGroup
-		tuner.Go(func() {
-			for n := 1; ; n = n%maxCap + 1 {
-				select {
-				case <-stop:
-					return
-				default:
+		stop()
+		sampler.Wait()
+		require.Positive(t, samples.Load())
+		for id := range runs {
+			if s, i := id/calls, id%calls; (s+i)%5 >= 3 { // a plain task
+				want := int32(1)
+				if withdrawn[id].Load() {
+					want = 0
 				}
-				require.NoError(t, p.Tune(n))
-				time.Sleep(10 * time.Microsecond)
+				require.Equal(t, want, runs[id].Load(), "submitter %d, task %d", s, i)
 			}
-		})
-		var wg sync.WaitGroup
-		for range 4 {
-			wg.Go(func() {
-				for range 2000 {
-					p.Go(func() { hw.enter(); ran.Add(1); hw.exit() })
-				}
-			})
 		}
-		wg.Wait()
-		close(stop)
-		tuner.Wait()
-		p.Wait()
-		assert.Equal(t, int64(8000), ran.Load())
 		assert.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
-		require.NoError(t, p.Tune(2))
-		require.Eventually(t, func() bool { return p.Stats().Workers <= 2 }, 5*time.Second, time.Millisecond)
-	})
-}
-
-func TestConcurrentRelease(t *testing.T) {
-	t.Run("submitters racing Release get nil or ErrPoolClosed, and accepted tasks run once", func(t *testing.T) {
-		const n = 10000
-		p, err := tide.New(tide.WithCapacity(16), tide.WithQueueSize(64))
-		require.NoError(t, err)
-		var runs [n]atomic.Int32
-		var accepted [n]atomic.Bool
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				err := p.Submit(func() { runs[i].Add(1) })
-				switch {
-				case err == nil:
-					accepted[i].Store(true)
-				case !errors.Is(err, tide.ErrPoolClosed):
-					t.Errorf("submit %d: %v", i, err)
-				}
-			})
-		}
-		close(start)
-		time.Sleep(time.Duration(rand.IntN(200)) * time.Microsecond) // let some submissions in; any outcome is valid
-		p.Release()
-		wg.Wait()
-		require.NoError(t, p.ReleaseTimeout(10*time.Second))
-		for i := range n {
-			want := int32(0)
-			if accepted[i].Load() {
-				want = 1
-			}
-			require.Equal(t, want, runs[i].Load(), "task %d", i)
-		}
 		st := p.Stats()
 		assert.Equal(t, st.Submitted, st.Completed)
-		assert.Zero(t, st.Workers)
+		assert.Equal(t, uint64(submitters*calls/5), st.Panicked)
+		assert.LessOrEqual(t, st.Workers, p.Cap())
 	})
 }

@@ -1,6 +1,11 @@
 package tide_test
 
 import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -12,128 +17,140 @@ import (
 )
 
 func TestTune(t *testing.T) {
-	t.Run("a capacity below one is refused", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(2))
-		assert.ErrorIs(t, p.Tune(0), tide.ErrInvalidCapacity)
-		assert.ErrorIs(t, p.Tune(-1), tide.ErrInvalidCapacity)
-		assert.Equal(t, 2, p.Cap())
+	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(3))
+		for _, n := range []int{0, -1, math.MinInt} {
+			assert.ErrorIs(t, p.Tune(n), tide.ErrInvalidCapacity, "Tune(%d)", n)
+		}
+		assert.Equal(t, 3, p.Cap())
 	})
 
-	t.Run("growing starts queued tasks at once", func(t *testing.T) {
+	t.Run("growing starts queued tasks at once, up to the new capacity", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(1))
 			g := newGate()
-			for range 4 {
+			for range 10 {
 				p.Go(g.task())
 			}
 			synctest.Wait()
-			require.Equal(t, 3, p.Waiting())
-			require.NoError(t, p.Tune(3))
+			require.Equal(t, 9, p.Waiting())
+			require.NoError(t, p.Tune(4))
+			assert.Equal(t, 4, p.Cap())
 			synctest.Wait()
-			assert.Equal(t, 3, p.Running())
-			assert.Equal(t, 1, p.Waiting())
-			assert.Equal(t, 3, p.Cap())
+			assert.Equal(t, tide.Stats{Capacity: 4, Workers: 4, Running: 4, Waiting: 6, Submitted: 10, Spawned: 4}, p.Stats())
 			g.open()
 		})
 	})
 
-	t.Run("growing admits waiting submitters at once", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := newGate()
-			p.Go(g.task())
-			errs := []<-chan error{submitAsync(p, g.task()), submitAsync(p, g.task())}
-			synctest.Wait()
-			require.True(t, pending(errs[0]))
-			require.NoError(t, p.Tune(3))
-			for _, errc := range errs {
-				assert.NoError(t, <-errc)
-			}
-			synctest.Wait()
-			assert.Equal(t, 3, p.Running())
-			g.open()
+	for _, c := range hugeCapacities() {
+		t.Run(fmt.Sprintf("growing to %d admits every waiting submitter, and shrinking back to one leaves one worker", c.n), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+				g := newGate()
+				p.Go(g.task())
+				errcs := parkSubmitters(p, 9, g.task())
+				require.NoError(t, p.Tune(c.n))
+				assert.Equal(t, c.cap, p.Cap())
+				for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+					assert.NoError(t, err, "submitter %d", i)
+				}
+				synctest.Wait()
+				assert.Equal(t, 10, p.Running())
+				require.NoError(t, p.Tune(1))
+				g.open()
+				p.Wait()
+				synctest.Wait()
+				assert.Equal(t, 1, p.Stats().Workers)
+			})
 		})
-	})
+	}
 
 	t.Run("shrinking retires surplus idle workers at once", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(4))
-			g := newGate()
-			for range 4 {
-				p.Go(g.task())
-			}
-			synctest.Wait() // four workers, each running its task
-			g.open()
-			p.Wait()
-			synctest.Wait()
-			require.Equal(t, 4, p.Idle())
+			burst(t, p, 4)
 			require.NoError(t, p.Tune(1))
 			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, 1, st.Workers)
-			assert.Equal(t, 1, st.Idle)
-			assert.Equal(t, uint64(3), st.Retired)
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4, Spawned: 4, Retired: 3}, p.Stats())
 			assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
 		})
 	})
+}
 
-	t.Run("shrinking retires busy workers as they finish", func(t *testing.T) {
+func TestTuneCapHolds(t *testing.T) {
+	t.Run("after Tune shrinks a busy pool, running tasks fall to n as busy ones finish, and queued ones start only below n", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(4))
-			gates := []gate{newGate(), newGate(), newGate(), newGate()}
-			for _, g := range gates {
-				p.Go(g.task())
+			const before, after = 6, 2
+			p := newPool(t, tide.WithCapacity(before))
+			busy := make([]gate, before)
+			for i := range busy {
+				busy[i] = newGate()
+				p.Go(busy[i].task())
+			}
+			queued := newGate()
+			for range 10 {
+				p.Go(queued.task())
 			}
 			synctest.Wait()
-			require.NoError(t, p.Tune(2))
-			assert.Equal(t, 4, p.Stats().Workers, "busy workers finish their task first")
-			gates[0].open()
+			require.NoError(t, p.Tune(after))
+			assert.Equal(t, after, p.Cap())
+			assert.Equal(t, before, p.Stats().Workers, "busy workers finish their task first")
+			for i, g := range busy {
+				g.open()
+				synctest.Wait()
+				left := before - 1 - i
+				st := p.Stats()
+				require.Equal(t, max(left, after), st.Running, "after %d busy tasks finished", i+1)
+				require.Equal(t, st.Running, st.Workers, "after %d busy tasks finished", i+1)
+				require.LessOrEqual(t, len(liveWorkers()), max(left, after), "worker goroutines after %d finished", i+1)
+			}
+			queued.open()
+			p.Wait()
 			synctest.Wait()
-			assert.Equal(t, 3, p.Stats().Workers)
-			gates[1].open()
-			synctest.Wait()
-			assert.Equal(t, 2, p.Stats().Workers)
-			gates[2].open()
-			gates[3].open()
-			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, 2, st.Workers)
-			assert.Equal(t, 2, st.Idle)
+			assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: before + 10, Completed: before + 10,
+				Spawned: before, Retired: before - after}, p.Stats())
 		})
 	})
+}
 
-	t.Run("after shrinking, queued tasks run no more than n at a time", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(4))
-			g := newGate()
-			var live, peak atomic.Int32
-			task := func() {
-				n := live.Add(1)
-				for {
-					old := peak.Load()
-					if n <= old || peak.CompareAndSwap(old, n) {
-						break
-					}
-				}
-				<-g
-				live.Add(-1)
+func TestConcurrentTuneCapHolds(t *testing.T) {
+	t.Run("while Tune swings, every task runs and the cap holds; once it settles at n, a new wave never runs more than n tasks, and workers fall to n", func(t *testing.T) {
+		const maxCap, settled = 8, 2
+		p := newPool(t, tide.WithCapacity(maxCap), tide.WithQueueSize(16))
+		ctx, stop := context.WithCancel(context.Background())
+		var tuner sync.WaitGroup
+		tuner.Go(func() {
+			for n := 1; ctx.Err() == nil; n = n%maxCap + 1 {
+				assert.NoError(t, p.Tune(n))
+				runtime.Gosched()
 			}
-			for range 4 {
-				p.Go(task)
-			}
-			synctest.Wait()
-			require.NoError(t, p.Tune(2))
-			peak.Store(0)
-			for range 10 {
-				p.Go(task)
-			}
-			g.open()
-			p.Wait()
-			// The four already running may still be counted in the first
-			// wave, but the queued ones start only under the new cap.
-			assert.LessOrEqual(t, peak.Load(), int32(4))
-			synctest.Wait()
-			assert.Equal(t, 2, p.Stats().Workers)
 		})
+		var hw highWater
+		var ran atomic.Int64
+		wave := func(tasks int) {
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					for range tasks / 4 {
+						p.Go(func() { hw.enter(); ran.Add(1); runtime.Gosched(); hw.exit() })
+					}
+				})
+			}
+			wg.Wait()
+		}
+		swinging, settledWave := rounds(4000), rounds(2000)
+		wave(swinging) // while Tune swings between 1 and maxCap
+		stop()
+		tuner.Wait()
+		require.NoError(t, p.Tune(settled)) // the wave's last tasks are still running or queued
+		p.Wait()
+		require.Equal(t, int64(swinging), ran.Load(), "every task of the wave ran")
+		require.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
+		hw.peak.Store(0)
+		wave(settledWave)
+		p.Wait()
+		assert.Equal(t, int64(swinging+settledWave), ran.Load())
+		assert.LessOrEqual(t, hw.peak.Load(), int64(settled), "a task started above the settled cap")
+		assert.LessOrEqual(t, p.Stats().Workers, settled, "surplus workers outlived their task")
 	})
 }

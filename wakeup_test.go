@@ -3,8 +3,8 @@ package tide_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"runtime"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -15,61 +15,6 @@ import (
 	"github.com/tidego/tide"
 )
 
-// discardLogs is the option that silences the panic reports of a test.
-func discardLogs() tide.Option { return tide.WithLogger(slog.New(slog.DiscardHandler)) }
-
-// virtualDeadline bounds every wait for an outcome in these tests. Inside a
-// synctest bubble it costs nothing: time jumps to it only once every
-// goroutine is blocked, that is, once the outcome can no longer come.
-const virtualDeadline = time.Hour
-
-// parkedSubmitters are k submitters, each on its own goroutine, calling in
-// turn Submit, Go and SubmitContext with task. Each reports on its channel
-// what its call returned, or for Go the error it panicked with.
-func parkSubmitters(p *tide.Pool, k int, task func()) []<-chan error {
-	errcs := make([]<-chan error, k)
-	for i := range k {
-		errc := make(chan error, 1)
-		errcs[i] = errc
-		switch i % 3 {
-		case 0:
-			go func() { errc <- p.Submit(task) }()
-		case 1:
-			go func() {
-				defer func() {
-					if r := recover(); r != nil {
-						err, _ := r.(error)
-						errc <- fmt.Errorf("Go panicked: %w", err)
-					}
-				}()
-				p.Go(task)
-				errc <- nil
-			}()
-		case 2:
-			go func() { errc <- p.SubmitContext(context.Background(), task) }()
-		}
-		synctest.Wait() // parked in turn, so that they are admitted in this order
-	}
-	return errcs
-}
-
-// requireReturnWithin waits for every submitter of errcs, failing the test
-// if one has not returned by the virtual deadline d, and returns what they
-// returned.
-func requireReturnWithin(t *testing.T, d time.Duration, errcs []<-chan error) []error {
-	t.Helper()
-	deadline := time.After(d)
-	errs := make([]error, len(errcs))
-	for i, errc := range errcs {
-		select {
-		case errs[i] = <-errc:
-		case <-deadline:
-			require.FailNowf(t, "stranded submitter", "submitter %d of %d has not returned after %v", i, len(errcs), d)
-		}
-	}
-	return errs
-}
-
 func TestParkedSubmittersWakeUp(t *testing.T) {
 	const k = 6 // parked submitters, two of each kind
 
@@ -79,60 +24,33 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 	// makes passes from each to the next: all k must return.
 	events := []struct {
 		name string
-		// busy is the task holding the only worker; fire makes the event
-		// happen once gate is open.
-		busy func(gate) func()
-		fire func(p *tide.Pool, g gate) error
+		end  func()                 // how the busy task ends once its gate opens
+		fire func(*tide.Pool) error // the event; nil: the busy task's gate opens
 		opts []tide.Option
 		want error // what every parked submitter gets
 	}{
-		{
-			name: "a task that finishes",
-			busy: func(g gate) func() { return g.task() },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-		},
-		{
-			name: "a task that panics",
-			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-			opts: []tide.Option{tide.WithPanicHandler(func(any) {})},
-		},
-		{
-			name: "a task that panics under a panic handler that panics too",
-			busy: func(g gate) func() { return func() { <-g; panic("boom") } },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()},
-		},
-		{
-			name: "a task that calls runtime.Goexit",
-			busy: func(g gate) func() { return func() { <-g; runtime.Goexit() } },
-			fire: func(p *tide.Pool, g gate) error { g.open(); return nil },
-		},
-		{
-			name: "Tune growing the capacity",
-			busy: func(g gate) func() { return g.task() },
-			fire: func(p *tide.Pool, g gate) error { return p.Tune(2) },
-		},
-		{
-			name: "Release",
-			busy: func(g gate) func() { return g.task() },
-			fire: func(p *tide.Pool, g gate) error { p.Release(); return nil },
-			want: tide.ErrPoolClosed,
-		},
+		{name: "a task that finishes", end: func() {}},
+		{name: "a task that panics", end: func() { panic("boom") }, opts: []tide.Option{tide.WithPanicHandler(func(any) {})}},
+		{name: "a task that panics under a panic handler that panics too", end: func() { panic("boom") },
+			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()}},
+		{name: "a task that calls runtime.Goexit", end: runtime.Goexit},
+		{name: "Tune growing the capacity", fire: func(p *tide.Pool) error { return p.Tune(2) }},
+		{name: "Release", fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
 	}
 	for _, queueSize := range []int{0, 1} {
 		for _, ev := range events {
 			t.Run(fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
-					opts := append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)
-					p := newPool(t, opts...)
+					p := newPool(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
 					g := newGate()
-					t.Cleanup(func() { // before the pool's release, so that a failure reports itself, not a deadlock
-						if pending((<-chan struct{})(g)) {
-							g.open()
+					open := sync.OnceFunc(g.open)
+					t.Cleanup(open) // before the pool's release, so that a failure reports itself, not a deadlock
+					require.NoError(t, p.Submit(func() {
+						<-g
+						if ev.end != nil {
+							ev.end()
 						}
-					})
-					require.NoError(t, p.Submit(ev.busy(g)))
+					}))
 					for range queueSize {
 						require.NoError(t, p.Submit(func() {}))
 					}
@@ -141,19 +59,15 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 						require.True(t, pending(errc), "submitter %d must wait for room", i)
 					}
 
-					require.NoError(t, ev.fire(p, g))
-					errs := requireReturnWithin(t, virtualDeadline, errcs)
-
-					for i, err := range errs {
-						if ev.want == nil {
-							assert.NoError(t, err, "submitter %d", i)
-						} else {
-							assert.ErrorIs(t, err, ev.want, "submitter %d", i)
-						}
+					if ev.fire == nil {
+						open()
+					} else {
+						require.NoError(t, ev.fire(p))
 					}
-					if pending((<-chan struct{})(g)) {
-						g.open() // the event left the busy task waiting
+					for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+						assert.ErrorIs(t, err, ev.want, "submitter %d", i) // with want nil: err is nil
 					}
+					open() // if the event left the busy task waiting
 					p.Wait()
 					synctest.Wait()
 					st := p.Stats()
@@ -182,9 +96,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			for i, errc := range errcs[1:] {
 				assert.True(t, pending(errc), "submitter %d: the queue is full again", i+1)
 			}
-			st := p.Stats()
-			assert.Equal(t, 1, st.Running)
-			assert.Equal(t, 1, st.Waiting)
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: k - 1, Submitted: 3, Completed: 1, Spawned: 1}, p.Stats())
 			queued.open()
 			requireReturnWithin(t, virtualDeadline, errcs[1:])
 		})
@@ -201,9 +113,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 
 			first.open() // its worker is surplus and retires: still no room
 			synctest.Wait()
-			st := p.Stats()
-			require.Equal(t, 1, st.Workers)
-			require.Equal(t, uint64(1), st.Retired)
+			require.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Blocked: k, Submitted: 2, Completed: 1, Spawned: 2, Retired: 1}, p.Stats())
 			for i, errc := range errcs {
 				require.True(t, pending(errc), "submitter %d: the pool is still full", i)
 			}
@@ -228,9 +138,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			errcs := parkSubmitters(p, k, task)
 			time.Sleep(10 * time.Second)
 			synctest.Wait()
-			st := p.Stats()
-			require.Zero(t, st.Retired, "busy workers are not retired")
-			require.Equal(t, 2, st.Running)
+			require.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Running: 2, Blocked: k, Submitted: 2, Spawned: 2}, p.Stats(), "busy workers are not retired")
 			for i := range k {
 				tokens <- struct{}{}
 				synctest.Wait()
@@ -259,10 +167,13 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			errcs := parkSubmitters(p, k, func() {})
 			time.Sleep(time.Minute) // the first submitter's deadline passes
 			assert.Equal(t, context.DeadlineExceeded, <-cancelled)
+			assert.Equal(t, uint64(1), p.Stats().Submitted, "the withdrawn task is not counted")
 			g.open()
 			for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
 				assert.NoError(t, err, "submitter %d", i)
 			}
+			p.Wait()
+			assert.Equal(t, uint64(1+k), p.Stats().Completed)
 		})
 	})
 }
@@ -270,60 +181,43 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 func TestSubmitFromOwnTask(t *testing.T) {
 	// A task that submits to its own pool is a submitter like any other: on
 	// a full pool it waits for room, which, when every worker does the same,
-	// only something outside the pool can make (ants #197). These tests pin
-	// that outcome down, each within a virtual deadline.
+	// only something outside the pool can make (ants #197).
+	for _, ev := range []struct {
+		name string
+		fire func(*tide.Pool) error
+		want error // what the waiting inner Submit gets
+	}{
+		{"Release frees it with ErrPoolClosed", func(p *tide.Pool) error { p.Release(); return nil }, tide.ErrPoolClosed},
+		{"Tune growing frees it", func(p *tide.Pool) error { return p.Tune(2) }, nil},
+	} {
+		t.Run("with room the inner task is accepted; on its own full pool a blocking Submit waits, and "+ev.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+				inner := make(chan error, 2)
+				p.Go(func() {
+					inner <- p.Submit(func() {}) // queued: the queue had room
+					inner <- p.Submit(func() {}) // no room until this task returns
+				})
+				require.NoError(t, <-inner)
+				time.Sleep(virtualDeadline)
+				synctest.Wait()
+				require.True(t, pending((<-chan error)(inner)), "the task waits for room that only its own return makes")
+				assert.Equal(t, 1, p.Running())
+				assert.Equal(t, 1, p.Waiting())
 
-	t.Run("with room the inner task is accepted and runs after", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-			ran := make(chan struct{})
-			inner := make(chan error, 1)
-			p.Go(func() { inner <- p.Submit(func() { close(ran) }) })
-			require.NoError(t, <-inner)
-			<-ran
-			p.Wait()
-			assert.Equal(t, uint64(2), p.Stats().Completed)
-		})
-	})
-
-	t.Run("on its own full pool a blocking Submit waits, and Release frees it with ErrPoolClosed", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-			inner := make(chan error, 2)
-			p.Go(func() {
-				inner <- p.Submit(func() {}) // queued: the queue had room
-				inner <- p.Submit(func() {}) // no room until this task returns
+				require.NoError(t, ev.fire(p))
+				assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0], ev.want)
+				require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+				accepted := uint64(2) // the task and the one it queued
+				if ev.want == nil {
+					accepted++
+				}
+				st := p.Stats()
+				assert.Equal(t, accepted, st.Completed)
+				assert.Equal(t, accepted, st.Submitted)
 			})
-			require.NoError(t, <-inner)
-			time.Sleep(virtualDeadline)
-			synctest.Wait()
-			require.True(t, pending((<-chan error)(inner)), "the task waits for room that only its own return makes")
-			assert.Equal(t, 1, p.Running())
-			assert.Equal(t, 1, p.Waiting())
-
-			p.Release()
-			errcs := []<-chan error{inner}
-			assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, errcs)[0], tide.ErrPoolClosed)
-			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
-			st := p.Stats()
-			assert.Equal(t, uint64(2), st.Completed, "the task and the one it queued ran")
-			assert.Equal(t, uint64(2), st.Submitted)
 		})
-	})
-
-	t.Run("on its own full pool a blocking Submit waits, and Tune growing frees it", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			inner := make(chan error, 1)
-			p.Go(func() { inner <- p.Submit(func() {}) })
-			synctest.Wait()
-			require.True(t, pending((<-chan error)(inner)))
-			require.NoError(t, p.Tune(2))
-			assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
-			p.Wait()
-			assert.Equal(t, uint64(2), p.Stats().Completed)
-		})
-	})
+	}
 
 	t.Run("SubmitContext with a deadline gives up, and the pool goes on", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
@@ -335,12 +229,9 @@ func TestSubmitFromOwnTask(t *testing.T) {
 				inner <- p.SubmitContext(ctx, func() { t.Error("a withdrawn task ran") })
 			})
 			assert.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
+			p.Go(func() {})
 			p.Wait()
-			ran := make(chan struct{})
-			p.Go(func() { close(ran) })
-			<-ran
-			p.Wait() // the task counts as completed once it has returned
-			assert.Equal(t, uint64(2), p.Stats().Completed)
+			assert.Equal(t, uint64(2), p.Stats().Completed, "the pool goes on")
 		})
 	})
 

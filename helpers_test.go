@@ -1,0 +1,271 @@
+package tide_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/tidego/tide"
+)
+
+// TestMain checks, after every test of package tide_test, that no goroutine
+// is left behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// virtualDeadline bounds every wait for an outcome in these tests. Inside a
+// synctest bubble it costs nothing: time jumps to it only once every
+// goroutine is blocked, that is, once the outcome can no longer come.
+const virtualDeadline = time.Hour
+
+// rounds is n, or a tenth of it (at least one) under -short, for the tests
+// that repeat a racy scenario: CI runs them many times with -short instead.
+func rounds(n int) int {
+	if testing.Short() {
+		return max(1, n/10)
+	}
+	return n
+}
+
+// newPool returns a pool that is released, and its goroutines awaited, when
+// the test ends.
+func newPool(t *testing.T, opts ...tide.Option) *tide.Pool {
+	t.Helper()
+	p, err := tide.New(opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		require.NoError(t, p.ReleaseTimeout(10*time.Second))
+	})
+	return p
+}
+
+// discardLogs is the option that silences the panic reports of a test.
+func discardLogs() tide.Option { return tide.WithLogger(slog.New(slog.DiscardHandler)) }
+
+// gate holds tasks until opened.
+type gate chan struct{}
+
+func newGate() gate         { return make(gate) }
+func (g gate) open()        { close(g) }
+func (g gate) task() func() { return func() { <-g } }
+
+// burst runs n gated tasks at once on p, then lets them all finish, so that
+// n workers park at the same instant. Caller is inside a synctest bubble.
+func burst(t *testing.T, p *tide.Pool, n int) {
+	t.Helper()
+	g := newGate()
+	for range n {
+		p.Go(g.task())
+	}
+	synctest.Wait()
+	g.open()
+	p.Wait()
+	synctest.Wait()
+	require.Equal(t, n, p.Idle(), "every worker of the burst parked")
+}
+
+// submitAsync calls Submit on its own goroutine and returns where its error
+// will arrive.
+func submitAsync(p *tide.Pool, task func()) <-chan error {
+	errc := make(chan error, 1)
+	go func() { errc <- p.Submit(task) }()
+	return errc
+}
+
+// pending reports whether nothing has arrived on c yet.
+func pending[T any](c <-chan T) bool {
+	select {
+	case <-c:
+		return false
+	default:
+		return true
+	}
+}
+
+// goRecovered calls p.Go and returns the error it panicked with, if any.
+func goRecovered(p *tide.Pool, task func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var ok bool
+			if err, ok = r.(error); !ok {
+				err = fmt.Errorf("Go panicked with %v", r)
+			}
+		}
+	}()
+	p.Go(task)
+	return nil
+}
+
+// submitBy calls, as kind modulo 3 says, Submit, Go or SubmitContext with
+// task, and returns what the call returned, or for Go the error it panicked
+// with.
+func submitBy(p *tide.Pool, kind int, task func()) error {
+	switch kind % 3 {
+	case 0:
+		return p.Submit(task)
+	case 1:
+		return goRecovered(p, task)
+	default:
+		return p.SubmitContext(context.Background(), task)
+	}
+}
+
+// parkSubmitters starts k submitters, each on its own goroutine, calling in
+// turn Submit, Go and SubmitContext with task (see submitBy), and returns
+// the channels where they report. Caller is inside a synctest bubble; the
+// submitters park in turn, so that they are admitted in this order.
+func parkSubmitters(p *tide.Pool, k int, task func()) []<-chan error {
+	errcs := make([]<-chan error, k)
+	for i := range k {
+		errc := make(chan error, 1)
+		errcs[i] = errc
+		go func() { errc <- submitBy(p, i, task) }()
+		synctest.Wait()
+	}
+	return errcs
+}
+
+// requireReturnWithin waits for every submitter of errcs, failing the test
+// if one has not returned by the virtual deadline d, and returns what they
+// returned.
+func requireReturnWithin(t *testing.T, d time.Duration, errcs []<-chan error) []error {
+	t.Helper()
+	deadline := time.After(d)
+	errs := make([]error, len(errcs))
+	for i, errc := range errcs {
+		select {
+		case errs[i] = <-errc:
+		case <-deadline:
+			require.FailNowf(t, "stranded submitter", "submitter %d of %d has not returned after %v", i, len(errcs), d)
+		}
+	}
+	return errs
+}
+
+// highWater records the most tasks seen running at once.
+type highWater struct{ live, peak atomic.Int64 }
+
+func (h *highWater) enter() {
+	n := h.live.Add(1)
+	for old := h.peak.Load(); n > old && !h.peak.CompareAndSwap(old, n); old = h.peak.Load() {
+	}
+}
+
+func (h *highWater) exit() { h.live.Add(-1) }
+
+// syncBuffer is a bytes.Buffer safe for a logger shared with workers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The goroutine inspector: one parser of runtime.Stack's dump.
+
+// goroutine is one goroutine of the dump.
+type goroutine struct {
+	id     uint64
+	bubble string // its synctest bubble, "" if none
+	ofPool bool   // a pool started it: a worker or a reaper, whatever it runs now
+	worker bool   // it is a pool's worker
+	text   string // its stack, for failure messages
+}
+
+// goroutines parses the stacks of every goroutine, or of the caller's alone.
+func goroutines(all bool) []goroutine {
+	buf := make([]byte, 1<<16)
+	n := runtime.Stack(buf, all)
+	for n == len(buf) {
+		buf = make([]byte, 2*len(buf))
+		n = runtime.Stack(buf, all)
+	}
+	var gs []goroutine
+	for _, text := range strings.Split(string(buf[:n]), "\n\n") {
+		g := goroutine{text: text}
+		header, stack, _ := strings.Cut(text, "\n")
+		if _, err := fmt.Sscanf(header, "goroutine %d ", &g.id); err != nil {
+			continue
+		}
+		if _, b, ok := strings.Cut(header, "synctest bubble "); ok {
+			g.bubble, _, _ = strings.Cut(b, "]")
+		}
+		g.ofPool = strings.Contains(stack, "\ncreated by github.com/tidego/tide.")
+		g.worker = g.ofPool && strings.Contains(stack, "tide.(*worker[")
+		gs = append(gs, g)
+	}
+	return gs
+}
+
+// goid returns the calling goroutine's id, to tell workers apart.
+func goid() uint64 { return goroutines(false)[0].id }
+
+// ofPools returns the goroutines that pools started: those of the caller's
+// synctest bubble when it is in one, so that pools outside it (a default
+// pool an example warmed) do not count, and every one otherwise.
+func ofPools() []goroutine {
+	bubble := goroutines(false)[0].bubble
+	var gs []goroutine
+	for _, g := range goroutines(true) {
+		if g.ofPool && (bubble == "" || g.bubble == bubble) {
+			gs = append(gs, g)
+		}
+	}
+	return gs
+}
+
+// poolGoroutines counts the goroutines that pools started (workers and
+// reapers; of the caller's bubble, if it is in one).
+func poolGoroutines() int { return len(ofPools()) }
+
+// liveWorkers returns the goroutine ids of the pool workers alive now (of
+// the caller's bubble, if it is in one).
+func liveWorkers() []uint64 {
+	var ids []uint64
+	for _, g := range ofPools() {
+		if g.worker {
+			ids = append(ids, g.id)
+		}
+	}
+	return ids
+}
+
+// requireNoPoolGoroutines fails the test unless, soon, no goroutine that a
+// pool started is left. ReleaseTimeout returns once every goroutine of the
+// pool has run its last statement; the runtime may list such a goroutine for
+// a moment longer while it unwinds, and offers no signal for its end, so this
+// retries as goleak does, for up to five seconds. In a synctest bubble,
+// synctest.Wait is the signal: use poolGoroutines.
+func requireNoPoolGoroutines(t *testing.T, msgAndArgs ...any) {
+	t.Helper()
+	var left []goroutine
+	for wait := time.Microsecond; wait < 5*time.Second; wait *= 2 {
+		if left = ofPools(); len(left) == 0 {
+			return
+		}
+		time.Sleep(wait)
+	}
+	require.Empty(t, left, msgAndArgs...) // with their stacks
+}

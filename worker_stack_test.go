@@ -1,0 +1,91 @@
+package tide
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// White-box tests of the idle stack, which the pool's lock guards: these
+// call it directly, with no pool and no goroutine.
+
+// parkedAt returns workers that parked at base plus each offset, bottom of
+// the stack first, and the stack holding them.
+func parkedAt(base time.Time, offsets ...time.Duration) (*workerStack[struct{}], []*worker[struct{}]) {
+	s := &workerStack[struct{}]{}
+	ws := make([]*worker[struct{}], len(offsets))
+	for i, d := range offsets {
+		ws[i] = &worker[struct{}]{idleSince: base.Add(d)}
+		s.push(ws[i])
+	}
+	return s, ws
+}
+
+func TestWorkerStack(t *testing.T) {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+	t.Run("pop returns the most recently pushed worker first, clears the slot it empties, and gives nil once empty", func(t *testing.T) {
+		s, ws := parkedAt(base, 0, 1, 2)
+		require.Equal(t, 3, s.len())
+		assert.Same(t, ws[0], s.oldest())
+		for i := len(ws) - 1; i >= 0; i-- {
+			assert.Same(t, ws[i], s.pop(), "pop %d", len(ws)-i)
+			assert.Nil(t, s.items[:i+1][i], "the popped worker is still held by the backing array")
+		}
+		assert.Nil(t, s.pop())
+		assert.Nil(t, s.oldest(), "an empty stack has no oldest worker")
+	})
+
+	t.Run("expired counts a worker idle for exactly the expiry, and not one a nanosecond short of it", func(t *testing.T) {
+		const d = time.Second
+		s, _ := parkedAt(base, 0, time.Millisecond, time.Millisecond+time.Nanosecond, 2*time.Millisecond)
+		for _, c := range []struct {
+			now  time.Duration // since base
+			want int
+		}{
+			{d - time.Nanosecond, 0},
+			{d, 1},
+			{d + time.Millisecond - time.Nanosecond, 1},
+			{d + time.Millisecond, 2},
+			{d + time.Millisecond + time.Nanosecond, 3},
+			{d + 2*time.Millisecond - time.Nanosecond, 3},
+			{d + 2*time.Millisecond, 4},
+			{time.Hour, 4},
+		} {
+			assert.Equal(t, c.want, s.expired(base.Add(c.now), d), "at base+%v", c.now)
+		}
+		empty := &workerStack[struct{}]{}
+		assert.Zero(t, empty.expired(base, d))
+	})
+
+	t.Run("cutBottom hands over the oldest workers, oldest first, keeps the rest in order and clears the emptied slots", func(t *testing.T) {
+		s, ws := parkedAt(base, 0, 1, 2, 3, 4)
+		var cut []*worker[struct{}]
+		s.cutBottom(3, func(w *worker[struct{}]) { cut = append(cut, w) })
+		assert.Equal(t, ws[:3], cut)
+		require.Equal(t, 2, s.len())
+		assert.Same(t, ws[3], s.oldest())
+		assert.Same(t, ws[4], s.pop())
+		assert.Same(t, ws[3], s.pop())
+		for i, w := range s.items[:cap(s.items)] {
+			assert.Nil(t, w, "slot %d still holds a worker", i)
+		}
+	})
+
+	t.Run("cutBottom gives back the memory of a burst once few workers are left", func(t *testing.T) {
+		offsets := make([]time.Duration, 1000)
+		for i := range offsets {
+			offsets[i] = time.Duration(i)
+		}
+		s, ws := parkedAt(base, offsets...)
+		require.GreaterOrEqual(t, cap(s.items), 1000)
+		s.cutBottom(990, func(*worker[struct{}]) {})
+		require.Equal(t, 10, s.len())
+		assert.Less(t, cap(s.items), 1000/4, "the burst's backing array is still held")
+		assert.Equal(t, ws[990:], s.items, "the survivors keep their order")
+		s.push(&worker[struct{}]{idleSince: base.Add(time.Hour)})
+		assert.Equal(t, 11, s.len())
+	})
+}
