@@ -29,18 +29,18 @@ type engine[T any] struct {
 	pendingN  atomic.Int32  // len(pending), for started's lock-free check; written under mu
 
 	mu       sync.Mutex
-	capacity int                     // guarded by mu; math.MaxInt when unlimited
-	closed   bool                    // guarded by mu
-	workers  int                     // guarded by mu; live workers, running or parked
-	running  int                     // guarded by mu; tasks handed to a worker and not finished
-	idle     workerStack[T]          // guarded by mu; parked workers, each owning no task
-	queue    queue.Queue[item[T]]    // guarded by mu; never longer than cfg.queueSize
-	pending  queue.Queue[*worker[T]] // guarded by mu; workers handed a task, to wake in turn, oldest first
-	waiters  list.List               // guarded by mu; *waiter[T] submitters waiting for room, oldest first
-	launch   *worker[T]              // guarded by mu; workers whose goroutine unlock must start
-	reaping  bool                    // guarded by mu; the reaper goroutine is running
-	drained  chan struct{}           // guarded by mu; closed when every accepted task has finished; nil when nobody waits
-	counts   counters                // guarded by mu
+	capacity int                  // guarded by mu; math.MaxInt when unlimited
+	closed   bool                 // guarded by mu
+	workers  int                  // guarded by mu; live workers, running or parked
+	running  int                  // guarded by mu; tasks handed to a worker and not finished
+	idle     workerStack[T]       // guarded by mu; parked workers, each owning no task
+	queue    queue.Queue[item[T]] // guarded by mu; never longer than cfg.queueSize
+	pending  queue.Queue[hand[T]] // guarded by mu; tasks handed to workers not yet woken, oldest first
+	waiters  list.List            // guarded by mu; *waiter[T] submitters waiting for room, oldest first
+	launch   *worker[T]           // guarded by mu; workers whose goroutine unlock must start
+	reaping  bool                 // guarded by mu; the reaper goroutine is running
+	drained  chan struct{}        // guarded by mu; closed when every accepted task has finished; nil when nobody waits
+	counts   counters             // guarded by mu
 }
 
 // counters are the cumulative counts reported by Stats.

@@ -54,7 +54,10 @@ type scheduler interface {
 
 // Stats is a snapshot of a pool's gauges and counters. At a quiescent point
 // (no submitter and no task in flight changing them) Submitted equals
-// Completed + Running + Waiting, and Workers equals Spawned - Retired.
+// Completed + Running + Waiting, and Workers equals Spawned - Retired. A
+// worker counts as spawned when it is handed its first task; if a busy
+// worker takes that task over before the new worker's goroutine has
+// started (see doc/scheduler.md), the new worker counts as retired at once.
 type Stats struct {
 	Capacity  int    // -1 when unlimited
 	Workers   int    // live worker goroutines (running + idle)
@@ -65,7 +68,7 @@ type Stats struct {
 	Submitted uint64 // tasks accepted
 	Completed uint64 // tasks finished, panicked ones included
 	Panicked  uint64 // tasks that panicked
-	Spawned   uint64 // worker goroutines started
+	Spawned   uint64 // workers started; see below
 	Retired   uint64 // worker goroutines that exited (expired, shrunk or released)
 }
 

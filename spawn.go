@@ -1,27 +1,32 @@
 package tide
 
+// hand is a task handed to a worker that has not yet been woken: a parked
+// worker, or, when w is nil, a new worker whose goroutine is yet to start.
+// It waits in engine.pending.
+type hand[T any] struct {
+	w  *worker[T] // nil: a new worker, made when woken
+	it item[T]
+}
+
 // handLocked hands it to the most recently parked worker, or to a new one:
 // from here on that worker alone owns it (invariant 2 of doc/scheduler.md).
-// A new worker's goroutine starts at once. A parked worker is woken now if
-// fewer than maxWaking woken workers are still on their way to start; else
-// it joins e.pending, and the starting workers wake it in turn (the wake-up
-// rule of doc/scheduler.md). Caller holds e.mu.
+// The worker is woken now — a new one's goroutine started, a parked one sent
+// the task — if fewer than maxWaking woken workers are still on their way to
+// start; else the hand joins e.pending, and the starting workers wake it in
+// turn (the wake-up rule of doc/scheduler.md). A new worker counts as live
+// and spawned from here. Caller holds e.mu.
 func (e *engine[T]) handLocked(it item[T]) {
 	e.running++
 	w := e.idle.pop()
 	if w == nil {
-		w = &worker[T]{e: e, tasks: make(chan item[T], 1), first: it}
 		e.workers++
-		e.waking.Add(1)
-		e.launchLocked(w)
-		return
+		e.counts.spawned++
 	}
-	w.owned = it
 	if e.waking.Load() < e.maxWaking {
-		e.wakeLocked(w)
+		e.wakeLocked(hand[T]{w, it})
 		return
 	}
-	e.pending.Push(w)
+	e.pending.Push(hand[T]{w, it})
 	e.pendingN.Add(1)
 	// A worker may have started between the load above and the push, and
 	// seen no pending worker: check again (see started).
@@ -30,20 +35,22 @@ func (e *engine[T]) handLocked(it item[T]) {
 	}
 }
 
-// wakeLocked sends w, parked on its channel, the task it owns.
-// Caller holds e.mu.
-func (e *engine[T]) wakeLocked(w *worker[T]) {
+// wakeLocked wakes h's worker with its task: it starts a new worker's
+// goroutine, or sends the task to the parked worker. Caller holds e.mu.
+func (e *engine[T]) wakeLocked(h hand[T]) {
 	e.waking.Add(1)
-	it := w.owned
-	w.owned = item[T]{}
-	w.tasks <- it // buffered and empty: a parked worker owns nothing
+	if h.w == nil {
+		e.launchLocked(&worker[T]{e: e, tasks: make(chan item[T], 1), first: h.it})
+		return
+	}
+	h.w.tasks <- h.it // buffered and empty: a parked worker owns nothing
 }
 
-// wakeNextLocked wakes the oldest pending worker, if any. Caller holds e.mu.
+// wakeNextLocked wakes the oldest pending hand, if any. Caller holds e.mu.
 func (e *engine[T]) wakeNextLocked() {
-	if w, ok := e.pending.Pop(); ok {
+	if h, ok := e.pending.Pop(); ok {
 		e.pendingN.Add(-1)
-		e.wakeLocked(w)
+		e.wakeLocked(h)
 	}
 }
 
@@ -62,22 +69,26 @@ func (e *engine[T]) started() {
 }
 
 // takePendingLocked takes, for a worker that found the queue empty, the task
-// of the oldest pending worker, which never woke; that worker parks again,
-// or retires if the pool is released or over capacity.
-// ok is false when none is pending. Caller holds e.mu.
+// of the oldest pending hand, whose worker never woke. A parked worker parks
+// again, or retires if the pool is released or over capacity; a new worker
+// whose goroutine never started is counted out. ok is false when nothing is
+// pending. Caller holds e.mu.
 func (e *engine[T]) takePendingLocked() (it item[T], ok bool) {
-	w, ok := e.pending.Pop()
+	h, ok := e.pending.Pop()
 	if !ok {
 		return it, false
 	}
 	e.pendingN.Add(-1)
-	it, w.owned = w.owned, item[T]{}
-	if e.closed || e.workers > e.capacity {
-		e.retireLocked(w)
-	} else {
-		e.parkLocked(w)
+	switch {
+	case h.w == nil:
+		e.workers--
+		e.counts.retired++
+	case e.closed || e.workers > e.capacity:
+		e.retireLocked(h.w)
+	default:
+		e.parkLocked(h.w)
 	}
-	return it, true
+	return h.it, true
 }
 
 // spawnParkedLocked starts a worker that parks until handed a task, as a
@@ -85,6 +96,7 @@ func (e *engine[T]) takePendingLocked() (it item[T], ok bool) {
 func (e *engine[T]) spawnParkedLocked() {
 	w := &worker[T]{e: e, tasks: make(chan item[T], 1), parked: true}
 	e.workers++
+	e.counts.spawned++
 	w.idleSince = e.cfg.clock.Now()
 	e.idle.push(w)
 	e.launchLocked(w)
@@ -95,7 +107,6 @@ func (e *engine[T]) spawnParkedLocked() {
 // held. Caller holds e.mu.
 func (e *engine[T]) launchLocked(w *worker[T]) {
 	e.goroutineStartLocked()
-	e.counts.spawned++
 	w.launchNext = e.launch
 	e.launch = w
 }

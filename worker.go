@@ -15,7 +15,6 @@ type worker[T any] struct {
 	tasks      chan item[T] // buffered; a task handed over, or closed to retire the worker
 	idleSince  time.Time    // guarded by e.mu; when the worker last parked
 	first      item[T]      // its first task, unless it starts parked
-	owned      item[T]      // guarded by e.mu; the task it owns while pending
 	parked     bool         // it starts parked, as a minimum worker
 	panicked   bool         // its current task panicked; read by exit if the report calls Goexit
 	launchNext *worker[T]   // guarded by e.mu; next in e.launch
