@@ -3,7 +3,6 @@ package tideotel_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,48 +14,11 @@ import (
 
 	"github.com/tidego/tide"
 	tideotel "github.com/tidego/tide/contrib/otel"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-// newPool returns a pool released, and its goroutines awaited, when the test
-// ends.
-func newPool(t *testing.T, opts ...tide.Option) *tide.Pool {
-	t.Helper()
-	p, err := tide.New(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, p.ReleaseTimeout(10*time.Second)) })
-	return p
-}
-
-// busyPool returns a pool of capacity 2 and queue 1 that has run one task
-// that panicked and now holds two running tasks, one waiting task and one
-// blocked submitter. Closing the returned channel lets the held tasks finish.
-func busyPool(t *testing.T) (*tide.Pool, chan struct{}) {
-	t.Helper()
-	p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(1), tide.WithExpiry(time.Hour),
-		tide.WithPanicHandler(func(any) {}))
-	require.NoError(t, p.Submit(func() { panic("boom") }))
-	p.Wait()
-
-	gate := make(chan struct{})
-	held := func() { <-gate }
-	for range 3 {
-		require.NoError(t, p.Submit(held))
-	}
-	submitted := make(chan error, 1)
-	go func() { submitted <- p.Submit(held) }()
-	require.Eventually(t, func() bool {
-		s := p.Stats()
-		return s.Running == 2 && s.Waiting == 1 && s.Blocked == 1
-	}, 10*time.Second, time.Millisecond, "the pool never filled up")
-	t.Cleanup(func() {
-		require.NoError(t, <-submitted)
-		p.Wait()
-	})
-	return p, gate
 }
 
 // setup returns a manual reader on a fresh meter provider, with tideotel
@@ -113,10 +75,10 @@ func sum(name, unit string, monotonic bool, points ...point) metricdata.Metrics 
 func TestMetrics(t *testing.T) {
 	t.Run("every figure of a live pool is observed under its name, no capacity for an unlimited pool", func(t *testing.T) {
 		reader, m := setup(t)
-		busy, gate := busyPool(t)
+		busy, gate := pooltest.Busy(t)
 		defer close(gate)
 		require.NoError(t, m.Add("busy", busy))
-		require.NoError(t, m.Add("fresh", newPool(t)))
+		require.NoError(t, m.Add("fresh", pooltest.New(t)))
 
 		want := []metricdata.Metrics{
 			sum("tide.pool.capacity", "{worker}", false, point{"busy", 2}),
@@ -146,7 +108,7 @@ func TestMetrics(t *testing.T) {
 
 	t.Run("counters follow the pool from one collection to the next", func(t *testing.T) {
 		reader, m := setup(t)
-		p := newPool(t, tide.WithCapacity(4))
+		p := pooltest.New(t, tide.WithCapacity(4))
 		require.NoError(t, m.Add("work", p))
 		for range 100 {
 			require.NoError(t, p.Submit(func() {}))
@@ -169,8 +131,8 @@ func TestMetrics(t *testing.T) {
 
 	t.Run("a removed pool is no longer observed", func(t *testing.T) {
 		reader, m := setup(t)
-		require.NoError(t, m.Add("a", newPool(t)))
-		require.NoError(t, m.Add("b", newPool(t)))
+		require.NoError(t, m.Add("a", pooltest.New(t)))
+		require.NoError(t, m.Add("b", pooltest.New(t)))
 		assert.True(t, m.Remove("a"))
 		assert.False(t, m.Remove("a"), "a second Remove finds nothing")
 		metricdatatest.AssertEqual(t,
@@ -181,19 +143,19 @@ func TestMetrics(t *testing.T) {
 
 	t.Run("a taken name and a nil pool are refused", func(t *testing.T) {
 		_, m := setup(t)
-		require.NoError(t, m.Add("a", newPool(t)))
-		assert.ErrorIs(t, m.Add("a", newPool(t)), tideotel.ErrDuplicateName)
+		require.NoError(t, m.Add("a", pooltest.New(t)))
+		assert.ErrorIs(t, m.Add("a", pooltest.New(t)), tideotel.ErrDuplicateName)
 		assert.ErrorIs(t, m.Add("b", nil), tideotel.ErrNilPool)
 	})
 
 	t.Run("after Close nothing is observed and nothing can be added", func(t *testing.T) {
 		reader, m := setup(t)
-		require.NoError(t, m.Add("a", newPool(t)))
+		require.NoError(t, m.Add("a", pooltest.New(t)))
 		require.NotEmpty(t, collect(t, reader))
 
 		require.NoError(t, m.Close())
 		assert.NoError(t, m.Close(), "a second Close does nothing")
-		assert.ErrorIs(t, m.Add("b", newPool(t)), tideotel.ErrClosed)
+		assert.ErrorIs(t, m.Add("b", pooltest.New(t)), tideotel.ErrClosed)
 		for name, got := range collect(t, reader) {
 			assert.Empty(t, got.Data.(metricdata.Sum[int64]).DataPoints, name)
 		}

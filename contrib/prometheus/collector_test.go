@@ -3,7 +3,6 @@ package tideprom_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -13,58 +12,20 @@ import (
 
 	"github.com/tidego/tide"
 	tideprom "github.com/tidego/tide/contrib/prometheus"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// newPool returns a pool released, and its goroutines awaited, when the test
-// ends.
-func newPool(t *testing.T, opts ...tide.Option) *tide.Pool {
-	t.Helper()
-	p, err := tide.New(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, p.ReleaseTimeout(10*time.Second)) })
-	return p
-}
-
-// busyPool returns a pool of capacity 2 and queue 1 that has run one task
-// that panicked and now holds two running tasks, one waiting task and one
-// blocked submitter, every figure of its Stats distinct from the defaults.
-// Closing the returned channel lets the held tasks finish.
-func busyPool(t *testing.T) (*tide.Pool, chan struct{}) {
-	t.Helper()
-	p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(1), tide.WithExpiry(time.Hour),
-		tide.WithPanicHandler(func(any) {}))
-	require.NoError(t, p.Submit(func() { panic("boom") }))
-	p.Wait()
-
-	gate := make(chan struct{})
-	held := func() { <-gate }
-	for range 3 {
-		require.NoError(t, p.Submit(held))
-	}
-	submitted := make(chan error, 1)
-	go func() { submitted <- p.Submit(held) }()
-	require.Eventually(t, func() bool {
-		s := p.Stats()
-		return s.Running == 2 && s.Waiting == 1 && s.Blocked == 1
-	}, 10*time.Second, time.Millisecond, "the pool never filled up")
-	t.Cleanup(func() {
-		require.NoError(t, <-submitted)
-		p.Wait()
-	})
-	return p, gate
-}
-
 func TestCollector(t *testing.T) {
 	t.Run("a live pool's figures are exported under its name, an unlimited capacity as +Inf", func(t *testing.T) {
-		busy, gate := busyPool(t)
+		busy, gate := pooltest.Busy(t)
 		defer close(gate)
 		c := tideprom.NewCollector()
 		require.NoError(t, c.Add("busy", busy))
-		require.NoError(t, c.Add("fresh", newPool(t)))
+		require.NoError(t, c.Add("fresh", pooltest.New(t)))
 
 		want := `
 # HELP tide_capacity Maximum number of live workers; +Inf when the capacity is unlimited.
@@ -116,11 +77,11 @@ tide_workers_spawned_total{pool="fresh"} 0
 	})
 
 	t.Run("the metrics pass the Prometheus linter", func(t *testing.T) {
-		busy, gate := busyPool(t)
+		busy, gate := pooltest.Busy(t)
 		defer close(gate)
 		c := tideprom.NewCollector()
 		require.NoError(t, c.Add("busy", busy))
-		require.NoError(t, c.Add("unlimited", newPool(t)))
+		require.NoError(t, c.Add("unlimited", pooltest.New(t)))
 
 		problems, err := testutil.CollectAndLint(c)
 		require.NoError(t, err)
@@ -134,8 +95,8 @@ tide_workers_spawned_total{pool="fresh"} 0
 		_, err := reg.Gather()
 		require.NoError(t, err)
 
-		require.NoError(t, c.Add("a", newPool(t)))
-		require.NoError(t, c.Add("b", newPool(t, tide.WithCapacity(3))))
+		require.NoError(t, c.Add("a", pooltest.New(t)))
+		require.NoError(t, c.Add("b", pooltest.New(t, tide.WithCapacity(3))))
 		families, err := reg.Gather()
 		require.NoError(t, err)
 		assert.Len(t, families, 11)
@@ -145,7 +106,7 @@ tide_workers_spawned_total{pool="fresh"} 0
 	})
 
 	t.Run("counters follow the pool as it works", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(4))
+		p := pooltest.New(t, tide.WithCapacity(4))
 		c := tideprom.NewCollector()
 		require.NoError(t, c.Add("work", p))
 		for range 100 {
@@ -161,8 +122,8 @@ tide_workers_spawned_total{pool="fresh"} 0
 
 	t.Run("a removed pool is no longer exported", func(t *testing.T) {
 		c := tideprom.NewCollector()
-		require.NoError(t, c.Add("a", newPool(t)))
-		require.NoError(t, c.Add("b", newPool(t)))
+		require.NoError(t, c.Add("a", pooltest.New(t)))
+		require.NoError(t, c.Add("b", pooltest.New(t)))
 		assert.True(t, c.Remove("a"))
 		assert.False(t, c.Remove("a"), "a second Remove finds nothing")
 		assert.Equal(t, 1, testutil.CollectAndCount(c, "tide_workers"))
@@ -170,8 +131,8 @@ tide_workers_spawned_total{pool="fresh"} 0
 
 	t.Run("a taken name and a nil pool are refused", func(t *testing.T) {
 		c := tideprom.NewCollector()
-		require.NoError(t, c.Add("a", newPool(t)))
-		assert.ErrorIs(t, c.Add("a", newPool(t)), tideprom.ErrDuplicateName)
+		require.NoError(t, c.Add("a", pooltest.New(t)))
+		assert.ErrorIs(t, c.Add("a", pooltest.New(t)), tideprom.ErrDuplicateName)
 		assert.ErrorIs(t, c.Add("b", nil), tideprom.ErrNilPool)
 		assert.Equal(t, 1, testutil.CollectAndCount(c, "tide_workers"))
 	})
