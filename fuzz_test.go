@@ -35,6 +35,9 @@ func FuzzPool(f *testing.F) {
 		if len(ops) > 256 {
 			ops = ops[:256]
 		}
+		if setup&(1<<10) != 0 { // one processor: one woken worker at a time
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		}
 		synctest.Test(t, func(t *testing.T) {
 			h := newFuzzHarness(t, setup)
 			for i, b := range ops {
@@ -55,7 +58,8 @@ func FuzzPool(f *testing.F) {
 // unlimited, else 1-4 as 1+(v-1)%4), bits 3-4 the queue size (0, 1, 2 or
 // unbounded), bits 5-6 the minimum workers (clamped to the capacity), bit 7
 // nonblocking, bit 8 a panic handler that itself panics, bit 9 a 1 ns expiry
-// instead of 1 s.
+// instead of 1 s, bit 10 GOMAXPROCS 1 while the input runs (the pool then
+// wakes one worker at a time).
 func fuzzSetup(setup uint16) (capacity, queueSize, minWorkers int, nonblocking, handlerPanics bool, expiry time.Duration) {
 	capacity = math.MaxInt
 	if v := int(setup & 7); v > 0 {

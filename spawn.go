@@ -83,6 +83,7 @@ func (e *engine[T]) takePendingLocked() (it item[T], ok bool) {
 	case h.w == nil:
 		e.workers--
 		e.counts.retired++
+		e.admitLocked() // below capacity again: room for a waiting submitter
 	case e.closed || e.workers > e.capacity:
 		e.retireLocked(h.w)
 	default:
