@@ -55,9 +55,9 @@ func (e *engine[T]) wakeNextLocked() {
 }
 
 // started records that a woken worker is now running. A starting worker that
-// leaves room under maxWaking wakes the oldest pending one, so that a
-// pending worker is always on a chain that ends in it. Its fast path is two atomic operations: the
-// lock is taken only when a worker is pending.
+// leaves room under maxWaking wakes the oldest pending hand, so that every
+// pending hand is on a chain that reaches it. Its fast path is two atomic
+// operations: the lock is taken only when a hand is pending.
 func (e *engine[T]) started() {
 	if e.waking.Add(-1) < e.maxWaking && e.pendingN.Load() > 0 {
 		e.mu.Lock()
