@@ -51,6 +51,35 @@ func newPool(t *testing.T, opts ...tide.Option) *tide.Pool {
 	return p
 }
 
+// inBubble runs f as subtest name inside its own synctest bubble: virtual
+// time, and synctest.Wait to know that every goroutine of the test is
+// blocked.
+func inBubble(t *testing.T, name string, f func(t *testing.T)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) { synctest.Test(t, f) })
+}
+
+// requireErr requires err to match target and to read exactly text.
+func requireErr(t *testing.T, err, target error, text string) {
+	t.Helper()
+	require.ErrorIs(t, err, target)
+	require.EqualError(t, err, text)
+}
+
+// panicValue runs f, requires it to panic with an error, and returns it.
+func panicValue(t *testing.T, f func()) (err error) {
+	t.Helper()
+	defer func() {
+		r := recover()
+		require.NotNil(t, r, "the call panics")
+		var ok bool
+		err, ok = r.(error)
+		require.True(t, ok, "the panic value %v is an error", r)
+	}()
+	f()
+	return nil
+}
+
 // discardLogs is the option that silences the panic reports of a test.
 func discardLogs() tide.Option { return tide.WithLogger(slog.New(slog.DiscardHandler)) }
 

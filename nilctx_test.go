@@ -65,17 +65,3 @@ func TestNilContext(t *testing.T) {
 		assert.Equal(t, "tide: GroupContext: nil context", err.Error())
 	})
 }
-
-// panicValue runs f, requires it to panic with an error, and returns it.
-func panicValue(t *testing.T, f func()) (err error) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		require.NotNil(t, r, "the call panics")
-		var ok bool
-		err, ok = r.(error)
-		require.True(t, ok, "the panic value %v is an error", r)
-	}()
-	f()
-	return nil
-}
