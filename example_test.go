@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -128,4 +130,227 @@ func ExamplePool_Stats() {
 	st := p.Stats()
 	fmt.Println(st.Submitted, st.Completed, st.Submitted == st.Completed+uint64(st.Running)+uint64(st.Waiting))
 	// Output: 10 10 true
+}
+
+func ExamplePool_Group() {
+	p, _ := tide.New(tide.WithCapacity(4))
+	defer p.Release()
+
+	lengths := make([]int, 3)
+	g := p.Group()
+	for i, word := range []string{"tide", "pool", "goroutine"} {
+		g.Go(func() error {
+			lengths[i] = len(word)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(lengths)
+	// Output: [4 4 9]
+}
+
+func ExamplePool_GroupContext() {
+	p, _ := tide.New(tide.WithCapacity(4))
+	defer p.Release()
+
+	errNotFound := errors.New("not found")
+	g, ctx := p.GroupContext(context.Background())
+	g.Go(func() error { return errNotFound })
+	g.Go(func() error {
+		<-ctx.Done() // the first error cancels the others
+		return ctx.Err()
+	})
+	fmt.Println(g.Wait())
+	fmt.Println(context.Cause(ctx))
+	// Output:
+	// not found
+	// not found
+}
+
+func ExamplePanicError() {
+	p, _ := tide.New()
+	defer p.Release()
+
+	g := p.Group()
+	g.Go(func() error { panic("out of range") })
+	err := g.Wait()
+
+	var pe *tide.PanicError
+	fmt.Println(errors.Is(err, tide.ErrPanic), errors.As(err, &pe))
+	fmt.Println(pe.Value)
+	fmt.Println(strings.Contains(string(pe.Stack), "ExamplePanicError"))
+	// Output:
+	// true true
+	// out of range
+	// true
+}
+
+func ExampleSubmitFuture() {
+	p, _ := tide.New(tide.WithCapacity(2))
+	defer p.Release()
+
+	square := func(n int) *tide.Future[int] {
+		return tide.SubmitFuture(p, func() (int, error) { return n * n, nil })
+	}
+	a, b := square(3), square(4)
+	x, _ := a.Wait()
+	y, _ := b.Wait()
+	fmt.Println(x + y)
+	// Output: 25
+}
+
+func ExampleSubmitFuture_released() {
+	p, _ := tide.New()
+	p.Release()
+
+	f := tide.SubmitFuture(p, func() (string, error) { return "never runs", nil })
+	_, err := f.Wait()
+	fmt.Println(errors.Is(err, tide.ErrPoolClosed))
+	// Output: true
+}
+
+func ExampleFuture_Done() {
+	p, _ := tide.New()
+	defer p.Release()
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	f := tide.SubmitFuture(p, func() (string, error) { return "ready", nil })
+	select {
+	case <-f.Done():
+		v, _ := f.Wait() // does not block once Done is closed
+		fmt.Println(v)
+	case <-ctx.Done():
+		fmt.Println("gave up:", ctx.Err())
+	}
+	// Output: ready
+}
+
+func ExampleNewFuncPool() {
+	var total atomic.Int64
+	fp, err := tide.NewFuncPool(func(n int) { total.Add(int64(n)) }, tide.WithCapacity(4))
+	if err != nil {
+		panic(err)
+	}
+	defer fp.Pool().Release()
+
+	for i := 1; i <= 100; i++ {
+		if err := fp.Invoke(i); err != nil { // no closure per call
+			panic(err)
+		}
+	}
+	fp.Pool().Wait()
+	fmt.Println(total.Load(), fp.Pool().Stats().Completed)
+	// Output: 5050 100
+}
+
+func ExampleGo() {
+	var wg sync.WaitGroup
+	squares := make([]int, 5)
+	for i := range squares {
+		wg.Add(1)
+		tide.Go(func() { // where you wrote `go func() {...}()`
+			defer wg.Done()
+			squares[i] = i * i
+		})
+	}
+	wg.Wait()
+	fmt.Println(squares)
+	// Output: [0 1 4 9 16]
+}
+
+func ExampleGroup_SetLimit() {
+	p, _ := tide.New() // unlimited: the group's limit is what bounds its tasks
+	defer p.Release()
+
+	g := p.Group()
+	g.SetLimit(2)
+	slots := make(chan struct{}, 2) // a third task at once would find it full
+	for range 10 {
+		g.Go(func() error { // waits while two of the group's tasks run
+			select {
+			case slots <- struct{}{}:
+			default:
+				return errors.New("more than two at once")
+			}
+			time.Sleep(time.Millisecond)
+			<-slots
+			return nil
+		})
+	}
+	fmt.Println(g.Wait())
+	// Output: <nil>
+}
+
+func ExampleGroup_TryGo() {
+	p, _ := tide.New()
+	defer p.Release()
+
+	g := p.Group()
+	g.SetLimit(1)
+	hold := make(chan struct{})
+	fmt.Println(g.TryGo(func() error { <-hold; return nil }))
+	fmt.Println(g.TryGo(func() error { return nil })) // at the limit: not run
+	close(hold)
+	fmt.Println(g.Wait())
+	// Output:
+	// true
+	// false
+	// <nil>
+}
+
+func ExamplePool_Shutdown() {
+	p, _ := tide.New(tide.WithCapacity(2))
+	var done atomic.Int32
+	for range 6 {
+		p.Go(func() { time.Sleep(time.Millisecond); done.Add(1) })
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	// Queued tasks still run; Shutdown returns once every worker has exited.
+	err := p.Shutdown(ctx)
+	fmt.Println(err, done.Load(), errors.Is(p.Submit(func() {}), tide.ErrPoolClosed))
+	// Output: <nil> 6 true
+}
+
+func ExampleFuture_WaitContext() {
+	p, _ := tide.New()
+	defer p.Release()
+
+	hold := make(chan struct{})
+	f := tide.SubmitFuture(p, func() (string, error) { <-hold; return "slow answer", nil })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, err := f.WaitContext(ctx) // gives up; the function goes on
+	fmt.Println(err)
+	close(hold)
+	fmt.Println(f.Wait())
+	// Output:
+	// context deadline exceeded
+	// slow answer <nil>
+}
+
+func ExampleFuncPool_InvokeContext() {
+	hold := make(chan struct{})
+	fp, _ := tide.NewFuncPool(func(n int) {
+		if n == 1 {
+			<-hold
+		}
+		fmt.Println("handled", n)
+	}, tide.WithCapacity(1), tide.WithQueueSize(0))
+	defer fp.Pool().Release()
+
+	fmt.Println(fp.InvokeContext(context.Background(), 1))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	fmt.Println(fp.InvokeContext(ctx, 2)) // no room before the deadline
+	close(hold)
+	fp.Pool().Wait()
+	// Output:
+	// <nil>
+	// context deadline exceeded
+	// handled 1
 }

@@ -52,50 +52,48 @@ func TestMisbehavingTasks(t *testing.T) {
 			func(a *assert.Assertions, got any, logs string) { a.Nil(got, "the handler was called") }},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				var logs syncBuffer
-				var mu sync.Mutex
-				var got any // what the handler was called with
-				opts := []tide.Option{
-					tide.WithCapacity(1), tide.WithQueueSize(1),
-					tide.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
-				}
-				if c.handler != nil {
-					opts = append(opts, tide.WithPanicHandler(func(r any) {
-						mu.Lock()
-						got = r
-						mu.Unlock()
-						c.handler(r)
-					}))
-				}
-				p := newPool(t, opts...)
-				g := newGate()
-				require.NoError(t, p.Submit(func() { <-g; c.task() }))
-				var queuedRan, parkedRan atomic.Bool
-				require.NoError(t, p.Submit(func() { queuedRan.Store(true) }))
-				errc := submitAsync(p, func() { parkedRan.Store(true) })
-				synctest.Wait()
-				require.True(t, pending(errc))
+		inBubble(t, c.name, func(t *testing.T) {
+			var logs syncBuffer
+			var mu sync.Mutex
+			var got any // what the handler was called with
+			opts := []tide.Option{
+				tide.WithCapacity(1), tide.WithQueueSize(1),
+				tide.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+			}
+			if c.handler != nil {
+				opts = append(opts, tide.WithPanicHandler(func(r any) {
+					mu.Lock()
+					got = r
+					mu.Unlock()
+					c.handler(r)
+				}))
+			}
+			p := newPool(t, opts...)
+			g := newGate()
+			require.NoError(t, p.Submit(func() { <-g; c.task() }))
+			var queuedRan, parkedRan atomic.Bool
+			require.NoError(t, p.Submit(func() { queuedRan.Store(true) }))
+			errc := submitAsync(p, func() { parkedRan.Store(true) })
+			synctest.Wait()
+			require.True(t, pending(errc))
 
-				g.open()
-				require.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
-				p.Wait()
-				mu.Lock() // the handler's call and the log happen before Wait returns
-				c.check(assert.New(t), got, logs.String())
-				mu.Unlock()
-				synctest.Wait()
-				assert.True(t, queuedRan.Load(), "the queued task ran")
-				assert.True(t, parkedRan.Load(), "the parked submitter's task ran")
+			g.open()
+			require.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
+			p.Wait()
+			mu.Lock() // the handler's call and the log happen before Wait returns
+			c.check(assert.New(t), got, logs.String())
+			mu.Unlock()
+			synctest.Wait()
+			assert.True(t, queuedRan.Load(), "the queued task ran")
+			assert.True(t, parkedRan.Load(), "the parked submitter's task ran")
 
-				require.NoError(t, p.Submit(func() {}))
-				p.Wait()
-				synctest.Wait()
-				st := p.Stats()
-				assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4,
-					Panicked: 1 - c.retired, Spawned: 1 + c.retired, Retired: c.retired}, st)
-				assert.Len(t, liveWorkers(), 1, "one worker goroutine, no more")
-			})
+			require.NoError(t, p.Submit(func() {}))
+			p.Wait()
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4,
+				Panicked: 1 - c.retired, Spawned: 1 + c.retired, Retired: c.retired}, st)
+			assert.Len(t, liveWorkers(), 1, "one worker goroutine, no more")
 		})
 	}
 }
@@ -110,20 +108,18 @@ func TestPanics(t *testing.T) {
 		assert.ErrorIs(t, err, tide.ErrNilTask)
 	})
 
-	t.Run("a panic handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once and the pool serving", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { runtime.Goexit() }))
-			p.Go(func() { panic("task") })
-			var ran atomic.Bool
-			p.Go(func() { ran.Store(true) })
-			p.Wait()
-			synctest.Wait()
-			assert.True(t, ran.Load(), "the next task ran on a replacement worker")
-			st := p.Stats()
-			assert.Equal(t, uint64(2), st.Completed)
-			assert.Equal(t, uint64(1), st.Panicked)
-			assert.Equal(t, st.Spawned-st.Retired, uint64(st.Workers))
-		})
+	inBubble(t, "a panic handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once and the pool serving", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { runtime.Goexit() }))
+		p.Go(func() { panic("task") })
+		var ran atomic.Bool
+		p.Go(func() { ran.Store(true) })
+		p.Wait()
+		synctest.Wait()
+		assert.True(t, ran.Load(), "the next task ran on a replacement worker")
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Completed)
+		assert.Equal(t, uint64(1), st.Panicked)
+		assert.Equal(t, st.Spawned-st.Retired, uint64(st.Workers))
 	})
 
 	t.Run("a logger whose handler panics does not kill the process, and the panic is counted", func(t *testing.T) {

@@ -2,7 +2,10 @@ package tide_test
 
 import (
 	"context"
+	"errors"
+	"math"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +16,55 @@ import (
 
 	"github.com/tidego/tide"
 )
+
+func TestNew(t *testing.T) {
+	t.Run("an invalid option is refused with its error, the first one reported", func(t *testing.T) {
+		for _, c := range []struct {
+			opts []tide.Option
+			want error
+		}{
+			{[]tide.Option{tide.WithCapacity(0)}, tide.ErrInvalidCapacity},
+			{[]tide.Option{tide.WithCapacity(-3)}, tide.ErrInvalidCapacity},
+			{[]tide.Option{tide.WithExpiry(0)}, tide.ErrInvalidExpiry},
+			{[]tide.Option{tide.WithExpiry(-1), tide.WithCapacity(0)}, tide.ErrInvalidExpiry},
+			{[]tide.Option{tide.WithQueueSize(-1)}, tide.ErrInvalidQueueSize},
+			{[]tide.Option{tide.WithMinWorkers(-1)}, tide.ErrInvalidMinWorkers},
+			{[]tide.Option{tide.WithMinWorkers(3), tide.WithCapacity(2)}, tide.ErrInvalidMinWorkers},
+			{[]tide.Option{tide.WithCapacity(2), tide.WithMinWorkers(3)}, tide.ErrInvalidMinWorkers},
+		} {
+			p, err := tide.New(c.opts...)
+			assert.Nil(t, p)
+			for _, e := range []error{tide.ErrInvalidCapacity, tide.ErrInvalidExpiry, tide.ErrInvalidQueueSize, tide.ErrInvalidMinWorkers} {
+				assert.Equal(t, e == c.want, errors.Is(err, e), "%v is %v", err, e)
+			}
+		}
+	})
+
+	// In a bubble, so that only this pool's goroutines count: another test's
+	// released pool may still be unwinding its last goroutine.
+	inBubble(t, "by default capacity is unlimited and nothing is started", func(t *testing.T) {
+		p := newPool(t)
+		assert.Equal(t, -1, p.Cap())
+		assert.Equal(t, tide.Stats{Capacity: -1}, p.Stats())
+		assert.Zero(t, poolGoroutines())
+	})
+
+	t.Run("the largest capacities are accepted as they are, and a nil option is ignored", func(t *testing.T) {
+		sizes := []int{1}
+		if strconv.IntSize == 64 {
+			wide := int64(math.MaxInt32) // a variable: MaxInt32+1 as a constant int does not compile for 32-bit targets
+			sizes = append(sizes, int(wide+1))
+		}
+		for _, n := range sizes {
+			assert.Equal(t, n, newPool(t, nil, tide.WithCapacity(n)).Cap())
+		}
+	})
+
+	t.Run("min workers equal to capacity starts them all", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(3), tide.WithMinWorkers(3))
+		assert.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Idle: 3, Spawned: 3}, p.Stats())
+	})
+}
 
 func TestSubmit(t *testing.T) {
 	t.Run("a nil task is refused", func(t *testing.T) {
@@ -51,46 +103,42 @@ func TestWait(t *testing.T) {
 		newPool(t).Wait()
 	})
 
-	t.Run("every waiter returns only after every accepted task has finished, queued ones included", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2))
-			g := newGate()
-			var finished atomic.Int32
-			for range 6 {
-				p.Go(func() { <-g; finished.Add(1) })
-			}
-			var waiters sync.WaitGroup
-			for range 3 {
-				waiters.Go(func() { p.Wait(); assert.Equal(t, int32(6), finished.Load()) })
-			}
-			done := make(chan struct{})
-			go func() { waiters.Wait(); close(done) }()
-			synctest.Wait()
-			require.True(t, pending(done))
-			g.open()
-			<-done
-		})
+	inBubble(t, "every waiter returns only after every accepted task has finished, queued ones included", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(2))
+		g := newGate()
+		var finished atomic.Int32
+		for range 6 {
+			p.Go(func() { <-g; finished.Add(1) })
+		}
+		var waiters sync.WaitGroup
+		for range 3 {
+			waiters.Go(func() { p.Wait(); assert.Equal(t, int32(6), finished.Load()) })
+		}
+		done := make(chan struct{})
+		go func() { waiters.Wait(); close(done) }()
+		synctest.Wait()
+		require.True(t, pending(done))
+		g.open()
+		<-done
 	})
 }
 
 func TestCounters(t *testing.T) {
-	t.Run("gauges and counters add up while tasks run and queue; after Release the accepted ones, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
-			g := newGate()
-			var ran atomic.Int32
-			for _, end := range []func(){func() { panic("boom") }, runtime.Goexit, func() {}, func() { panic(nil) }, func() {}} {
-				p.Go(func() { <-g; ran.Add(1); end() })
-			}
-			synctest.Wait()
-			require.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 2, Submitted: 5, Spawned: 3}, p.Stats())
-			assert.Equal(t, []int{3, 2, 0}, []int{p.Running(), p.Waiting(), p.Idle()}, "Running, Waiting and Idle agree with Stats")
-			p.Release()
-			g.open()
-			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
-			assert.Equal(t, int32(5), ran.Load())
-			st := p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 3, Submitted: 5, Completed: 5, Panicked: 2, Spawned: st.Spawned, Retired: st.Spawned}, st)
-		})
+	inBubble(t, "gauges and counters add up while tasks run and queue; after Release the accepted ones, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
+		g := newGate()
+		var ran atomic.Int32
+		for _, end := range []func(){func() { panic("boom") }, runtime.Goexit, func() {}, func() { panic(nil) }, func() {}} {
+			p.Go(func() { <-g; ran.Add(1); end() })
+		}
+		synctest.Wait()
+		require.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Running: 3, Waiting: 2, Submitted: 5, Spawned: 3}, p.Stats())
+		assert.Equal(t, []int{3, 2, 0}, []int{p.Running(), p.Waiting(), p.Idle()}, "Running, Waiting and Idle agree with Stats")
+		p.Release()
+		g.open()
+		require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+		assert.Equal(t, int32(5), ran.Load())
+		st := p.Stats()
+		assert.Equal(t, tide.Stats{Capacity: 3, Submitted: 5, Completed: 5, Panicked: 2, Spawned: st.Spawned, Retired: st.Spawned}, st)
 	})
 }

@@ -57,85 +57,77 @@ func requireCollected(t *testing.T, wps ...weak.Pointer[payload]) {
 }
 
 func TestRetention(t *testing.T) {
-	t.Run("a task that ran is not held by its worker, parked or retired", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(4), tide.WithExpiry(time.Second))
-			var wps []weak.Pointer[payload]
-			for range 4 {
-				wps = append(wps, submitTracked(t, p.Submit, nil))
-			}
-			p.Wait()
-			synctest.Wait()
-			require.Positive(t, p.Idle())
-			requireCollected(t, wps...)
-			time.Sleep(2 * time.Second)
-			synctest.Wait()
-			require.Zero(t, p.Stats().Workers)
-			requireCollected(t, wps...)
-		})
+	inBubble(t, "a task that ran is not held by its worker, parked or retired", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(4), tide.WithExpiry(time.Second))
+		var wps []weak.Pointer[payload]
+		for range 4 {
+			wps = append(wps, submitTracked(t, p.Submit, nil))
+		}
+		p.Wait()
+		synctest.Wait()
+		require.Positive(t, p.Idle())
+		requireCollected(t, wps...)
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		require.Zero(t, p.Stats().Workers)
+		requireCollected(t, wps...)
 	})
 
-	t.Run("a task that waited in the queue is not held by its slot", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1))
-			g := newGate()
-			p.Go(g.task())
-			var wps []weak.Pointer[payload]
-			for range 300 { // more than one segment of the queue
-				wps = append(wps, submitTracked(t, p.Submit, nil))
-			}
-			synctest.Wait()
-			require.Equal(t, 300, p.Waiting())
-			g.open()
-			p.Wait()
-			synctest.Wait()
-			requireCollected(t, wps...)
-		})
+	inBubble(t, "a task that waited in the queue is not held by its slot", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1))
+		g := newGate()
+		p.Go(g.task())
+		var wps []weak.Pointer[payload]
+		for range 300 { // more than one segment of the queue
+			wps = append(wps, submitTracked(t, p.Submit, nil))
+		}
+		synctest.Wait()
+		require.Equal(t, 300, p.Waiting())
+		g.open()
+		p.Wait()
+		synctest.Wait()
+		requireCollected(t, wps...)
 	})
 
-	t.Run("a task admitted after waiting for room is not held by the waiter", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := newGate()
-			p.Go(g.task())
-			var wps []weak.Pointer[payload]
-			var errcs []<-chan error
-			for range 5 {
-				task, wp := tracked(nil)
-				wps = append(wps, wp)
-				errcs = append(errcs, submitAsync(p, task))
-				synctest.Wait()
-			}
-			g.open()
-			for _, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-				require.NoError(t, err)
-			}
-			p.Wait()
+	inBubble(t, "a task admitted after waiting for room is not held by the waiter", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		g := newGate()
+		p.Go(g.task())
+		var wps []weak.Pointer[payload]
+		var errcs []<-chan error
+		for range 5 {
+			task, wp := tracked(nil)
+			wps = append(wps, wp)
+			errcs = append(errcs, submitAsync(p, task))
 			synctest.Wait()
-			requireCollected(t, wps...)
-		})
+		}
+		g.open()
+		for _, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+			require.NoError(t, err)
+		}
+		p.Wait()
+		synctest.Wait()
+		requireCollected(t, wps...)
 	})
 
-	t.Run("a task withdrawn by its context or refused at Release is not held", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := newGate()
-			p.Go(g.task())
-			ctx, cancel := context.WithCancel(context.Background())
-			withdrawn, wpWithdrawn := tracked(nil)
-			errWithdrawn := make(chan error, 1)
-			go func(task func()) { errWithdrawn <- p.SubmitContext(ctx, task) }(withdrawn)
-			refused, wpRefused := tracked(nil)
-			errRefused := submitAsync(p, refused)
-			synctest.Wait()
-			cancel()
-			assert.Equal(t, context.Canceled, <-errWithdrawn)
-			p.Release()
-			assert.ErrorIs(t, <-errRefused, tide.ErrPoolClosed)
-			synctest.Wait()
-			requireCollected(t, wpWithdrawn, wpRefused)
-			g.open()
-		})
+	inBubble(t, "a task withdrawn by its context or refused at Release is not held", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		g := newGate()
+		p.Go(g.task())
+		ctx, cancel := context.WithCancel(context.Background())
+		withdrawn, wpWithdrawn := tracked(nil)
+		errWithdrawn := make(chan error, 1)
+		go func(task func()) { errWithdrawn <- p.SubmitContext(ctx, task) }(withdrawn)
+		refused, wpRefused := tracked(nil)
+		errRefused := submitAsync(p, refused)
+		synctest.Wait()
+		cancel()
+		assert.Equal(t, context.Canceled, <-errWithdrawn)
+		p.Release()
+		assert.ErrorIs(t, <-errRefused, tide.ErrPoolClosed)
+		synctest.Wait()
+		requireCollected(t, wpWithdrawn, wpRefused)
+		g.open()
 	})
 
 	// Each case hands over tracked tasks that end in their own way.
@@ -149,52 +141,46 @@ func TestRetention(t *testing.T) {
 		{"a task that panicked is not held", []tide.Option{tide.WithCapacity(2), tide.WithPanicHandler(func(any) {})}, 4, func(f func()) { f(); panic("after") }},
 		{"a task that called runtime.Goexit is not held", []tide.Option{tide.WithCapacity(2), tide.WithQueueSize(2)}, 4, func(f func()) { f(); runtime.Goexit() }},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				p := newPool(t, c.opts...)
-				var wps []weak.Pointer[payload]
-				for range c.n {
-					wps = append(wps, submitTracked(t, p.Submit, c.wrap))
-				}
-				p.Wait()
-				synctest.Wait()
-				requireCollected(t, wps...)
-			})
-		})
-	}
-
-	t.Run("a panic value is not held once the handler returned", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2), tide.WithPanicHandler(func(any) {}))
+		inBubble(t, c.name, func(t *testing.T) {
+			p := newPool(t, c.opts...)
 			var wps []weak.Pointer[payload]
-			for range 4 {
-				pl := &payload{}
-				wps = append(wps, weak.Make(pl))
-				p.Go(func() { panic(pl) })
+			for range c.n {
+				wps = append(wps, submitTracked(t, p.Submit, c.wrap))
 			}
 			p.Wait()
 			synctest.Wait()
 			requireCollected(t, wps...)
 		})
+	}
+
+	inBubble(t, "a panic value is not held once the handler returned", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(2), tide.WithPanicHandler(func(any) {}))
+		var wps []weak.Pointer[payload]
+		for range 4 {
+			pl := &payload{}
+			wps = append(wps, weak.Make(pl))
+			p.Go(func() { panic(pl) })
+		}
+		p.Wait()
+		synctest.Wait()
+		requireCollected(t, wps...)
 	})
 
-	t.Run("an argument given to a FuncPool's Invoke is not held once fn ran", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			fp, err := tide.NewFuncPool(func(pl *payload) { pl.use() }, tide.WithCapacity(2))
-			require.NoError(t, err)
-			t.Cleanup(func() { require.NoError(t, fp.Pool().ReleaseTimeout(virtualDeadline)) })
-			g := newGate()
-			require.NoError(t, fp.Pool().Submit(g.task())) // so that some arguments queue
-			var wps []weak.Pointer[payload]
-			for range 10 {
-				pl := &payload{}
-				wps = append(wps, weak.Make(pl))
-				require.NoError(t, fp.Invoke(pl))
-			}
-			g.open()
-			fp.Pool().Wait()
-			synctest.Wait()
-			requireCollected(t, wps...)
-		})
+	inBubble(t, "an argument given to a FuncPool's Invoke is not held once fn ran", func(t *testing.T) {
+		fp, err := tide.NewFuncPool(func(pl *payload) { pl.use() }, tide.WithCapacity(2))
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, fp.Pool().ReleaseTimeout(virtualDeadline)) })
+		g := newGate()
+		require.NoError(t, fp.Pool().Submit(g.task())) // so that some arguments queue
+		var wps []weak.Pointer[payload]
+		for range 10 {
+			pl := &payload{}
+			wps = append(wps, weak.Make(pl))
+			require.NoError(t, fp.Invoke(pl))
+		}
+		g.open()
+		fp.Pool().Wait()
+		synctest.Wait()
+		requireCollected(t, wps...)
 	})
 }
