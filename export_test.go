@@ -32,12 +32,13 @@ func SwapDefaultPool(build func() *Pool) (restore func()) {
 // bubble.
 func InBubble() bool { return inBubble() }
 
-// Examples run last, and main_test.go's goleak.VerifyTestMain looks for
-// leaked goroutines right after them, retrying for about 0.4 s; with the
-// default second of expiry the workers that ExampleGo warmed would still be
-// parked then. An example can neither run in a synctest bubble nor release
-// the default pool, so in this test binary the default pool is built with a
-// short expiry, and ResetDefaultPool releases it. The tests of the shipped
+// Examples run last, and helpers_test.go's goleak.VerifyTestMain looks for
+// leaked goroutines right after them, retrying for about 0.4 s. The default
+// pool's 100 ms expiry retires ExampleGo's workers within that on a quiet
+// machine, but not always on a loaded one under -race -count=20; an example
+// can neither run in a synctest bubble nor release the default pool, so in
+// this test binary the default pool is built with a shorter expiry, and
+// ResetDefaultPool releases it. The tests of the shipped
 // default pool swap in NewDefaultPool with SwapDefaultPool.
 const exampleExpiry = 10 * time.Millisecond
 
