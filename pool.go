@@ -68,8 +68,8 @@ type Stats struct {
 	Submitted uint64 // tasks accepted
 	Completed uint64 // tasks finished, panicked ones included
 	Panicked  uint64 // tasks that panicked
-	Spawned   uint64 // workers started; see below
-	Retired   uint64 // worker goroutines that exited (expired, shrunk or released)
+	Spawned   uint64 // workers created (see above)
+	Retired   uint64 // workers ended: expired, shrunk, released, or counted out before they started
 }
 
 // New returns a pool configured by opts. With no options the capacity is

@@ -27,8 +27,8 @@
 //	tide.pool.submitted_tasks     counter          {task}       tasks accepted
 //	tide.pool.completed_tasks     counter          {task}       tasks finished, panicked ones included
 //	tide.pool.panicked_tasks      counter          {task}       tasks that panicked
-//	tide.pool.spawned_workers     counter          {worker}     worker goroutines started
-//	tide.pool.retired_workers     counter          {worker}     worker goroutines that exited
+//	tide.pool.spawned_workers     counter          {worker}     workers created
+//	tide.pool.retired_workers     counter          {worker}     workers ended
 //
 // The current-value figures are up-down counters rather than gauges because
 // they add up across pools (workers of all pools is a meaningful sum), which
@@ -112,9 +112,9 @@ var instruments = []instrument{
 		func(s tide.Stats) uint64 { return s.Completed }),
 	total("tide.pool.panicked_tasks", "{task}", "Tasks that panicked.",
 		func(s tide.Stats) uint64 { return s.Panicked }),
-	total("tide.pool.spawned_workers", "{worker}", "Worker goroutines started.",
+	total("tide.pool.spawned_workers", "{worker}", "Workers created.",
 		func(s tide.Stats) uint64 { return s.Spawned }),
-	total("tide.pool.retired_workers", "{worker}", "Worker goroutines that exited (expired, shrunk or released).",
+	total("tide.pool.retired_workers", "{worker}", "Workers ended (expired, shrunk, released, or counted out before they started).",
 		func(s tide.Stats) uint64 { return s.Retired }),
 }
 

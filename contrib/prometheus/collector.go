@@ -23,8 +23,8 @@
 //	tide_tasks_submitted_total     counter  tasks accepted
 //	tide_tasks_completed_total     counter  tasks finished, panicked ones included
 //	tide_tasks_panicked_total      counter  tasks that panicked
-//	tide_workers_spawned_total     counter  worker goroutines started
-//	tide_workers_retired_total     counter  worker goroutines that exited
+//	tide_workers_spawned_total     counter  workers created
+//	tide_workers_retired_total     counter  workers ended
 //
 // An unlimited pool (capacity -1 in [tide.Stats]) exports tide_capacity as
 // +Inf rather than -1, so that ratios such as tide_workers / tide_capacity
@@ -105,9 +105,9 @@ var metrics = []metric{
 		func(s tide.Stats) uint64 { return s.Completed }),
 	counter("tide_tasks_panicked_total", "Tasks that panicked.",
 		func(s tide.Stats) uint64 { return s.Panicked }),
-	counter("tide_workers_spawned_total", "Worker goroutines started.",
+	counter("tide_workers_spawned_total", "Workers created.",
 		func(s tide.Stats) uint64 { return s.Spawned }),
-	counter("tide_workers_retired_total", "Worker goroutines that exited (expired, shrunk or released).",
+	counter("tide_workers_retired_total", "Workers ended (expired, shrunk, released, or counted out before they started).",
 		func(s tide.Stats) uint64 { return s.Retired }),
 }
 

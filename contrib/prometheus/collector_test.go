@@ -64,11 +64,11 @@ tide_workers{pool="fresh"} 0
 # TYPE tide_workers_idle gauge
 tide_workers_idle{pool="busy"} 0
 tide_workers_idle{pool="fresh"} 0
-# HELP tide_workers_retired_total Worker goroutines that exited (expired, shrunk or released).
+# HELP tide_workers_retired_total Workers ended (expired, shrunk, released, or counted out before they started).
 # TYPE tide_workers_retired_total counter
 tide_workers_retired_total{pool="busy"} 0
 tide_workers_retired_total{pool="fresh"} 0
-# HELP tide_workers_spawned_total Worker goroutines started.
+# HELP tide_workers_spawned_total Workers created.
 # TYPE tide_workers_spawned_total counter
 tide_workers_spawned_total{pool="busy"} 2
 tide_workers_spawned_total{pool="fresh"} 0
