@@ -37,6 +37,8 @@ func useDefaultPool(t *testing.T) (built func() *tide.Pool) {
 	return pool.Load
 }
 
+// TestDefault checks the pool behind the package-level Go: built by the first
+// Go, unlimited, gone once idle past its expiry, and logging panics.
 func TestDefault(t *testing.T) {
 	// An example of an earlier -count round may have built the test binary's
 	// default pool: release it so that no test sees its workers.
@@ -80,12 +82,12 @@ func TestDefault(t *testing.T) {
 		slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
 		built := useDefaultPool(t)
 		tide.Go(func() { panic("kaboom") })
-		done := make(chan struct{})
-		tide.Go(func() { close(done) })
-		<-done
+		var ran atomic.Bool
+		tide.Go(func() { ran.Store(true) })
 		built().Wait()
 		assert.Contains(t, buf.String(), "kaboom")
 		assert.Contains(t, buf.String(), "default_test.go")
 		assert.Equal(t, uint64(1), built().Stats().Panicked)
+		assert.True(t, ran.Load(), "the next task ran")
 	})
 }

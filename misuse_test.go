@@ -30,7 +30,6 @@ func TestNilContext(t *testing.T) {
 	} {
 		requireErr(t, err, tide.ErrNilContext, "tide: "+op+": nil context")
 	}
-	p.Wait()
 	assert.Equal(t, uint64(1), p.Stats().Submitted, "only the Future's task was submitted")
 	assert.Zero(t, fp.Pool().Stats().Submitted)
 	assert.False(t, p.IsClosed(), "Shutdown left the pool open")
@@ -78,28 +77,21 @@ func TestNilReceivers(t *testing.T) {
 		})
 	}
 
-	t.Run("every method of a nil Group panics, saying how to make one", func(t *testing.T) {
+	t.Run("every method of a nil Group, or of a nil or zero Future, panics saying how to make one", func(t *testing.T) {
+		const group = " called on a nil *Group: make one with Pool.Group or Pool.GroupContext, or declare a tide.Group"
+		const future = " called on a nil or zero Future: SubmitFuture makes Futures"
 		var g *tide.Group
-		for op, call := range map[string]func(){
-			"Go":       func() { g.Go(func() error { return nil }) },
-			"TryGo":    func() { g.TryGo(func() error { return nil }) },
-			"SetLimit": func() { g.SetLimit(1) },
-			"Wait":     func() { _ = g.Wait() },
-		} {
-			require.EqualError(t, panicValue(t, call), "tide: Group."+op+" called on a nil *Group: "+
-				"make one with Pool.Group or Pool.GroupContext, or declare a tide.Group")
-		}
-	})
-
-	t.Run("every method of a nil or zero Future panics instead of waiting for ever", func(t *testing.T) {
 		for _, f := range []*tide.Future[int]{nil, new(tide.Future[int])} {
-			for op, call := range map[string]func(){
-				"Wait":        func() { _, _ = f.Wait() },
-				"WaitContext": func() { _, _ = f.WaitContext(context.Background()) },
-				"Done":        func() { f.Done() },
+			for text, call := range map[string]func(){
+				"tide: Group.Go" + group:            func() { g.Go(func() error { return nil }) },
+				"tide: Group.TryGo" + group:         func() { g.TryGo(func() error { return nil }) },
+				"tide: Group.SetLimit" + group:      func() { g.SetLimit(1) },
+				"tide: Group.Wait" + group:          func() { _ = g.Wait() },
+				"tide: Future.Wait" + future:        func() { _, _ = f.Wait() },
+				"tide: Future.WaitContext" + future: func() { _, _ = f.WaitContext(context.Background()) },
+				"tide: Future.Done" + future:        func() { f.Done() },
 			} {
-				require.EqualError(t, panicValue(t, call),
-					"tide: Future."+op+" called on a nil or zero Future: SubmitFuture makes Futures")
+				require.EqualError(t, panicValue(t, call), text)
 			}
 		}
 	})
