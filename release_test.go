@@ -1,11 +1,13 @@
 package tide_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -16,52 +18,68 @@ import (
 	"github.com/tidego/tide"
 )
 
+// TestRelease checks Release, ReleaseTimeout and Shutdown: they run every
+// accepted task, close the pool even when they give up waiting, and may be
+// called again, and at once from many goroutines.
 func TestRelease(t *testing.T) {
-	t.Run("Submit, SubmitContext and Go after release are refused at once with ErrPoolClosed, Go by panicking", func(t *testing.T) {
-		p := newPool(t)
-		p.Release()
-		assert.True(t, p.IsClosed())
-		assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolClosed)
-		assert.ErrorIs(t, p.SubmitContext(t.Context(), func() {}), tide.ErrPoolClosed)
-		assert.ErrorIs(t, goRecovered(p, func() {}), tide.ErrPoolClosed)
-		assert.Zero(t, p.Stats().Submitted)
-	})
-
-	t.Run("ReleaseTimeout reports ErrTimeout when a task outlives the deadline", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p, err := tide.New()
-			require.NoError(t, err)
+	for _, c := range []struct {
+		name    string
+		release func(p *tide.Pool, d time.Duration) error
+		after   time.Duration
+		want    error
+	}{
+		{"ReleaseTimeout returns ErrTimeout if a task outlives d", (*tide.Pool).ReleaseTimeout, time.Second, tide.ErrTimeout},
+		{"Shutdown returns ctx.Err() when ctx ends first", shutdownWithin, time.Second, context.DeadlineExceeded},
+		{"Shutdown given a ctx already done returns ctx.Err() at once", shutdownWithin, 0, context.DeadlineExceeded},
+	} {
+		inBubble(t, c.name+", yet the pool is released, runs its queued task and drains", func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1))
 			g := newGate()
+			var queued atomic.Bool
 			p.Go(g.task())
-			assert.ErrorIs(t, p.ReleaseTimeout(time.Second), tide.ErrTimeout)
+			p.Go(func() { queued.Store(true) })
+			start := time.Now()
+			assert.ErrorIs(t, c.release(p, c.after), c.want)
+			assert.Equal(t, c.after, time.Since(start), "it returned when its wait ended")
 			assert.True(t, p.IsClosed())
+			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolClosed)
 			g.open()
-			assert.NoError(t, p.ReleaseTimeout(time.Second))
+			require.NoError(t, p.Shutdown(context.Background()))
+			assert.True(t, queued.Load())
+			assert.Zero(t, poolGoroutines(), "no goroutine of the pool is left once Shutdown returns nil")
 		})
-	})
+	}
 
-	t.Run("released from many goroutines at once, parked workers exit without ReleaseTimeout, and releasing again is safe", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(4), tide.WithMinWorkers(4))
-			require.Equal(t, 4, p.Idle())
-			var wg sync.WaitGroup
-			for range 16 {
-				wg.Go(p.Release)
-			}
-			wg.Wait()
-			synctest.Wait()
-			assert.Zero(t, p.Idle())
-			assert.Zero(t, poolGoroutines())
-			p.Release()
-			assert.NoError(t, p.ReleaseTimeout(time.Second))
-			assert.NoError(t, p.ReleaseTimeout(time.Second))
-		})
+	inBubble(t, "released from many goroutines at once, parked workers exit without ReleaseTimeout, and releasing again is safe", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(4), tide.WithMinWorkers(4))
+		require.Equal(t, 4, p.Idle())
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(p.Release)
+		}
+		wg.Wait()
+		synctest.Wait()
+		assert.True(t, p.IsClosed())
+		assert.Zero(t, p.Idle())
+		assert.Zero(t, poolGoroutines())
+		p.Release()
+		assert.NoError(t, p.ReleaseTimeout(time.Second))
+		assert.NoError(t, p.Shutdown(context.Background()))
 	})
+}
+
+// shutdownWithin calls p.Shutdown with a ctx that ends after d.
+func shutdownWithin(p *tide.Pool, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	return p.Shutdown(ctx)
 }
 
 // leakCanaryEnv makes TestLeakCanary run as the canary, in a child process.
 const leakCanaryEnv = "TIDE_LEAK_CANARY"
 
+// TestLeakCanary checks that the suite's goleak check catches a pool left
+// running: the test binary runs this test again, as a canary that leaks.
 func TestLeakCanary(t *testing.T) {
 	if os.Getenv(leakCanaryEnv) == "1" {
 		// The canary: a test that uses a pool and forgets to release it. Its
@@ -90,11 +108,14 @@ func TestLeakCanary(t *testing.T) {
 	})
 }
 
+// TestReleaseTimeoutLeavesNoGoroutine checks ReleaseTimeout's promise, on
+// the real clock and racing the runtime: once it returns nil, the counters
+// are final and no goroutine of the pool is left. Each round lives a busy
+// life (panics, Goexits, the reaper retiring workers, Tune), then is released
+// full (busy workers, a full queue and parked submitters), half idle (busy
+// and parked workers), or by ReleaseTimeout alone while submitters, Tune and
+// the reaper race it.
 func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
-	// Each round lives a busy life (panics, Goexits, the reaper retiring
-	// workers, Tune), then is released full (busy workers, a full queue and
-	// parked submitters), half idle (busy and parked workers), or by
-	// ReleaseTimeout alone while submitters, Tune and the reaper race it.
 	const racing = "racing submitters and Tune"
 	for _, mode := range []string{"full", "half idle", racing} {
 		t.Run("after a busy life, released "+mode+", the counters are final and no goroutine of the pool is left when ReleaseTimeout returns", func(t *testing.T) {
@@ -138,11 +159,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 				g.open()
 				require.NoError(t, p.ReleaseTimeout(10*time.Second))
 				st := p.Stats()
-				capacity := 4
-				if mode == racing {
-					capacity = st.Capacity
-				}
-				require.Equal(t, tide.Stats{Capacity: capacity, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
+				require.Equal(t, tide.Stats{Capacity: st.Capacity, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
 					Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
 				racers.Wait()
 				require.Equal(t, st, p.Stats(), "round %d: the counters moved after ReleaseTimeout returned", round)

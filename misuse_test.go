@@ -1,0 +1,144 @@
+package tide_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+// TestNilContext checks the one rule for a nil context: a function that
+// returns an error returns one matching ErrNilContext, naming itself, and
+// does nothing else; GroupContext, which returns none, panics with one.
+func TestNilContext(t *testing.T) {
+	var nilCtx context.Context
+	p := newPool(t)
+	fp := newFuncPool(t, func(int) { t.Error("fn ran") })
+	ready := tide.SubmitFuture(p, func() (int, error) { return 7, nil })
+	<-ready.Done()
+	v, waitErr := ready.WaitContext(nilCtx)
+	assert.Zero(t, v, "WaitContext refuses even a ready Future")
+	for op, err := range map[string]error{
+		"SubmitContext":      p.SubmitContext(nilCtx, func() { t.Error("task ran") }),
+		"InvokeContext":      fp.InvokeContext(nilCtx, 1),
+		"Future.WaitContext": waitErr,
+		"Shutdown":           p.Shutdown(nilCtx),
+		"GroupContext":       panicValue(t, func() { p.GroupContext(nilCtx) }),
+	} {
+		requireErr(t, err, tide.ErrNilContext, "tide: "+op+": nil context")
+	}
+	assert.Equal(t, uint64(1), p.Stats().Submitted, "only the Future's task was submitted")
+	assert.Zero(t, fp.Pool().Stats().Submitted)
+	assert.False(t, p.IsClosed(), "Shutdown left the pool open")
+	assert.NoError(t, p.Submit(func() {}))
+}
+
+// TestNilReceivers checks that a pool never made (nil, or a zero value)
+// reports ErrNilPool, naming the call, from every method: those that return
+// an error return it, the others panic with it; and that the methods of a
+// nil Group or a nil or zero Future panic, saying how to make one.
+func TestNilReceivers(t *testing.T) {
+	unmade := map[string]struct {
+		p  *tide.Pool
+		fp *tide.FuncPool[int]
+	}{"nil": {nil, nil}, "zero": {new(tide.Pool), new(tide.FuncPool[int])}}
+	for kind, r := range unmade {
+		t.Run("every method of a "+kind+" Pool or FuncPool reports ErrNilPool, naming itself", func(t *testing.T) {
+			p, fp := r.p, r.fp
+			_, futureErr := tide.SubmitFuture(p, func() (int, error) { return 1, nil }).Wait()
+			for op, err := range map[string]error{
+				"Submit":         p.Submit(func() {}),
+				"SubmitContext":  p.SubmitContext(context.Background(), func() {}),
+				"Tune":           p.Tune(2),
+				"ReleaseTimeout": p.ReleaseTimeout(virtualDeadline),
+				"Shutdown":       p.Shutdown(context.Background()),
+				"SubmitFuture":   futureErr,
+				"Invoke":         fp.Invoke(1),
+				"InvokeContext":  fp.InvokeContext(context.Background(), 1),
+				"Go":             panicValue(t, func() { p.Go(func() {}) }),
+				"Wait":           panicValue(t, p.Wait),
+				"Release":        panicValue(t, p.Release),
+				"IsClosed":       panicValue(t, func() { p.IsClosed() }),
+				"Cap":            panicValue(t, func() { p.Cap() }),
+				"Running":        panicValue(t, func() { p.Running() }),
+				"Idle":           panicValue(t, func() { p.Idle() }),
+				"Waiting":        panicValue(t, func() { p.Waiting() }),
+				"Blocked":        panicValue(t, func() { p.Blocked() }),
+				"Stats":          panicValue(t, func() { p.Stats() }),
+				"Group":          panicValue(t, func() { p.Group() }),
+				"GroupContext":   panicValue(t, func() { p.GroupContext(context.Background()) }),
+				"FuncPool.Pool":  panicValue(t, func() { fp.Pool() }),
+			} {
+				requireErr(t, err, tide.ErrNilPool, "tide: "+op+": nil pool")
+			}
+		})
+	}
+
+	t.Run("every method of a nil Group, or of a nil or zero Future, panics saying how to make one", func(t *testing.T) {
+		const group = " called on a nil *Group: make one with Pool.Group or Pool.GroupContext, or declare a tide.Group"
+		const future = " called on a nil or zero Future: SubmitFuture makes Futures"
+		var g *tide.Group
+		for _, f := range []*tide.Future[int]{nil, new(tide.Future[int])} {
+			for text, call := range map[string]func(){
+				"tide: Group.Go" + group:            func() { g.Go(func() error { return nil }) },
+				"tide: Group.TryGo" + group:         func() { g.TryGo(func() error { return nil }) },
+				"tide: Group.SetLimit" + group:      func() { g.SetLimit(1) },
+				"tide: Group.Wait" + group:          func() { _ = g.Wait() },
+				"tide: Future.Wait" + future:        func() { _, _ = f.Wait() },
+				"tide: Future.WaitContext" + future: func() { _, _ = f.WaitContext(context.Background()) },
+				"tide: Future.Done" + future:        func() { f.Done() },
+			} {
+				require.EqualError(t, panicValue(t, call), text)
+			}
+		}
+	})
+}
+
+// TestReleasedPool checks that a released pool, or FuncPool, refuses every
+// submission and Tune with ErrPoolClosed, naming the call at most once, and
+// runs and changes nothing; Tune reports a capacity below one first.
+func TestReleasedPool(t *testing.T) {
+	p := newPool(t, tide.WithCapacity(3))
+	fp := newFuncPool(t, func(int) { t.Error("fn ran") })
+	p.Release()
+	fp.Pool().Release()
+	task := func() { t.Error("task ran") }
+	byGo, byTryGo := p.Group(), p.Group()
+	byGo.Go(func() error { task(); return nil })
+	assert.False(t, byTryGo.TryGo(func() error { task(); return nil }))
+	_, futureErr := tide.SubmitFuture(p, func() (int, error) { task(); return 1, nil }).Wait()
+	for _, c := range []struct {
+		err, target error
+		text        string
+	}{
+		{p.Submit(task), tide.ErrPoolClosed, "tide: pool closed"},
+		{p.SubmitContext(context.Background(), task), tide.ErrPoolClosed, "tide: pool closed"},
+		{panicValue(t, func() { p.Go(task) }), tide.ErrPoolClosed, "tide: Go: pool closed"},
+		{futureErr, tide.ErrPoolClosed, "tide: SubmitFuture: pool closed"},
+		{byGo.Wait(), tide.ErrPoolClosed, "tide: Group.Go: pool closed"},
+		{byTryGo.Wait(), tide.ErrPoolClosed, "tide: Group.TryGo: pool closed"},
+		{p.Tune(5), tide.ErrPoolClosed, "tide: pool closed"},
+		{p.Tune(0), tide.ErrInvalidCapacity, "tide: capacity must be at least 1 (got 0)"},
+		{fp.Invoke(1), tide.ErrPoolClosed, "tide: pool closed"},
+		{fp.InvokeContext(context.Background(), 1), tide.ErrPoolClosed, "tide: pool closed"},
+	} {
+		requireErr(t, c.err, c.target, c.text)
+	}
+	assert.Equal(t, 3, p.Cap(), "Tune changed nothing")
+	assert.Zero(t, p.Stats().Submitted)
+	assert.Zero(t, fp.Pool().Stats().Submitted)
+}
+
+// TestNilTask checks that Go, unlike the go statement, accepts a nil task:
+// it panics on the worker, where the panic handler sees it.
+func TestNilTask(t *testing.T) {
+	got := make(chan any, 1)
+	p := newPool(t, tide.WithPanicHandler(func(r any) { got <- r }))
+	require.NotPanics(t, func() { p.Go(nil) })
+	err, ok := (<-got).(error)
+	require.True(t, ok, "the panic value is an error")
+	requireErr(t, err, tide.ErrNilTask, "tide: Go: nil task")
+}
