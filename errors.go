@@ -49,9 +49,10 @@ var (
 
 	// ErrNilPool is returned, wrapped with the name of the method, by the
 	// methods of a nil *Pool or *FuncPool that return an error; the other
-	// methods of a nil *Pool or *FuncPool panic with an error matching it, and
-	// so does SubmitFuture given a nil pool. A nil pool is one that was never
-	// made, typically because New's error was not checked.
+	// methods of a nil *Pool or *FuncPool panic with an error matching it.
+	// SubmitFuture given a nil pool returns a Future ready with it. A nil pool
+	// is one that was never made, typically because New's error was not
+	// checked.
 	ErrNilPool = errors.New("tide: nil pool")
 
 	// ErrSynctestBubble is reported, wrapped with the name of the call, when
