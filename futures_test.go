@@ -1,0 +1,127 @@
+package tide_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+func TestFuture(t *testing.T) {
+	t.Run("Wait and WaitContext return the function's value and error", func(t *testing.T) {
+		p := newPool(t)
+		bad := errors.New("bad")
+		f := tide.SubmitFuture(p, func() (string, error) { return "partial", bad })
+		withCtx := func() (string, error) { return f.WaitContext(context.Background()) }
+		for _, wait := range []func() (string, error){f.Wait, withCtx} {
+			v, err := wait()
+			assert.Equal(t, bad, err)
+			assert.Equal(t, "partial", v)
+		}
+	})
+
+	inBubble(t, "the function runs on the pool's workers, and Done is closed once it returned, not before", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1))
+		queue, run := newGate(), newGate()
+		p.Go(queue.task())
+		f := tide.SubmitFuture(p, func() ([]int, error) { <-run; return []int{1, 2}, nil })
+		synctest.Wait()
+		assert.Equal(t, 1, p.Waiting(), "queued behind the busy worker")
+		require.True(t, pending(f.Done()), "not ready while queued")
+		queue.open()
+		synctest.Wait()
+		require.True(t, pending(f.Done()), "not ready while running")
+		run.open()
+		<-f.Done()
+		v, err := f.Wait()
+		assert.NoError(t, err)
+		assert.Equal(t, []int{1, 2}, v)
+		p.Wait()
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Completed)
+		assert.Equal(t, uint64(1), st.Spawned)
+	})
+
+	t.Run("every waiter sees the same result", func(t *testing.T) {
+		p := newPool(t)
+		gt := newGate()
+		f := tide.SubmitFuture(p, func() (*int, error) { <-gt; n := 7; return &n, nil })
+		results := make(chan *int, 8)
+		for range cap(results) {
+			go func() { v, _ := f.Wait(); results <- v }()
+		}
+		gt.open()
+		first := <-results
+		require.NotNil(t, first)
+		for range cap(results) - 1 {
+			assert.Same(t, first, <-results)
+		}
+	})
+
+	refusals := []struct {
+		name string
+		opts []tide.Option
+		fn   func() (int, error)
+		want error
+		text string
+	}{
+		{"a nil function", nil, nil, tide.ErrNilTask, "tide: SubmitFuture: nil task"},
+		{"a full nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking()},
+			func() (int, error) { return 1, nil }, tide.ErrPoolOverload, "tide: SubmitFuture: pool overloaded"},
+	}
+	for _, c := range refusals {
+		inBubble(t, "refused by "+c.name+", the Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {
+			p := newPool(t, c.opts...)
+			gt := newGate()
+			defer gt.open()
+			p.Go(gt.task())
+			f := tide.SubmitFuture(p, c.fn)
+			require.False(t, pending(f.Done()), "ready without waiting")
+			v, err := f.Wait()
+			assert.Zero(t, v)
+			requireErr(t, err, c.want, c.text)
+			_, err = f.WaitContext(context.Background())
+			requireErr(t, err, c.want, c.text)
+			assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
+		})
+	}
+}
+
+func TestFutureWaitContext(t *testing.T) {
+	inBubble(t, "WaitContext gives up with ctx.Err() when ctx ends first, and the Future still becomes ready", func(t *testing.T) {
+		p := newPool(t)
+		gt := newGate()
+		f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := f.WaitContext(ctx)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Zero(t, v)
+		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
+		assert.True(t, pending(f.Done()))
+		gt.open()
+		v, err = f.Wait()
+		require.NoError(t, err)
+		assert.Equal(t, 7, v)
+	})
+
+	t.Run("a ready Future returns its result even to a done ctx", func(t *testing.T) {
+		p := newPool(t)
+		f := tide.SubmitFuture(p, func() (int, error) { return 3, nil })
+		<-f.Done()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		for range 100 {
+			v, err := f.WaitContext(ctx)
+			require.NoError(t, err)
+			require.Equal(t, 3, v)
+		}
+	})
+}
