@@ -35,7 +35,7 @@ func TestFuncPool(t *testing.T) {
 		assert.ErrorIs(t, err, tide.ErrInvalidCapacity)
 	})
 
-	t.Run("Invoke and InvokeContext run the function once with each argument", func(t *testing.T) {
+	t.Run("Invoke and InvokeContext run the function once with each argument, the zero value included", func(t *testing.T) {
 		const n = 1000
 		var runs [n]atomic.Int32
 		fp := newFuncPool(t, func(i int) { runs[i].Add(1) }, tide.WithCapacity(3))
@@ -46,24 +46,15 @@ func TestFuncPool(t *testing.T) {
 				require.NoError(t, fp.InvokeContext(context.Background(), i))
 			}
 		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		assert.ErrorIs(t, fp.InvokeContext(ctx, 0), context.Canceled, "a done ctx invokes nothing, even with room")
 		fp.Pool().Wait()
 		for i := range n {
 			require.Equal(t, int32(1), runs[i].Load(), "argument %d", i)
 		}
-	})
-
-	t.Run("the zero value is an ordinary argument", func(t *testing.T) {
-		var nils atomic.Int32
-		fp := newFuncPool(t, func(p *int) {
-			if p == nil {
-				nils.Add(1)
-			}
-		})
-		require.NoError(t, fp.Invoke(nil))
-		require.NoError(t, fp.Invoke(nil))
-		fp.Pool().Wait()
-		assert.Equal(t, int32(2), nils.Load())
-		assert.False(t, fp.Pool().IsClosed(), "nil is no stop signal")
+		assert.Equal(t, uint64(n), fp.Pool().Stats().Submitted)
+		assert.False(t, fp.Pool().IsClosed(), "the zero value, 0, is no stop signal")
 	})
 
 	t.Run("Invoke allocates nothing once the pool is warm", func(t *testing.T) {
@@ -96,7 +87,7 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, 1001, out)
 	})
 
-	inBubble(t, "Pool returns the same Pool, over the same workers", func(t *testing.T) {
+	inBubble(t, "Pool returns the same Pool, over the same workers, which leave no goroutine once idle", func(t *testing.T) {
 		gt := newGate()
 		var ran atomic.Int32
 		fp := newFuncPool(t, func(int) { <-gt; ran.Add(1) }, tide.WithCapacity(2))
@@ -116,12 +107,18 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, 3, p.Running(), "Tune grew the FuncPool")
 
 		require.NoError(t, p.Submit(func() { ran.Add(10) }), "closures run on the same workers")
-		p.Release()
-		assert.ErrorIs(t, fp.Invoke(6), tide.ErrPoolClosed, "Release closed the FuncPool")
 		gt.open()
 		p.Wait()
-		assert.Equal(t, int32(15), ran.Load(), "every accepted argument and closure ran")
+		assert.Equal(t, int32(15), ran.Load(), "every argument and closure ran")
 		assert.Equal(t, uint64(3), p.Stats().Spawned)
+		synctest.Wait()
+		assert.Equal(t, 4, poolGoroutines(), "three workers and the reaper")
+		time.Sleep(2 * tide.DefaultExpiry)
+		synctest.Wait()
+		assert.Zero(t, poolGoroutines())
+
+		p.Release()
+		assert.ErrorIs(t, fp.Invoke(6), tide.ErrPoolClosed, "Release closed the FuncPool")
 	})
 
 	inBubble(t, "Invoke and InvokeContext on a full nonblocking pool return ErrPoolOverload at once", func(t *testing.T) {
@@ -149,33 +146,9 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, uint64(2), st.Completed)
 		assert.Equal(t, uint64(1), st.Spawned)
 	})
-
-	inBubble(t, "a FuncPool left idle ends with no goroutine of its own", func(t *testing.T) {
-		gt := newGate()
-		fp := newFuncPool(t, func(int) { <-gt })
-		for i := range 10 {
-			require.NoError(t, fp.Invoke(i))
-		}
-		synctest.Wait()
-		gt.open()
-		fp.Pool().Wait()
-		synctest.Wait()
-		assert.Equal(t, 11, poolGoroutines(), "ten workers and the reaper")
-		time.Sleep(2 * tide.DefaultExpiry)
-		synctest.Wait()
-		assert.Zero(t, poolGoroutines())
-	})
 }
 
 func TestFuncPoolInvokeContext(t *testing.T) {
-	t.Run("InvokeContext with a done ctx does not invoke, even with room", func(t *testing.T) {
-		fp := newFuncPool(t, func(int) { t.Error("fn ran") })
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		assert.ErrorIs(t, fp.InvokeContext(ctx, 1), context.Canceled)
-		assert.Zero(t, fp.Pool().Stats().Submitted)
-	})
-
 	ends := []struct {
 		name string
 		end  func(p *tide.Pool, cancel context.CancelFunc)

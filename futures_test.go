@@ -14,18 +14,6 @@ import (
 )
 
 func TestFuture(t *testing.T) {
-	t.Run("Wait and WaitContext return the function's value and error", func(t *testing.T) {
-		p := newPool(t)
-		bad := errors.New("bad")
-		f := tide.SubmitFuture(p, func() (string, error) { return "partial", bad })
-		withCtx := func() (string, error) { return f.WaitContext(context.Background()) }
-		for _, wait := range []func() (string, error){f.Wait, withCtx} {
-			v, err := wait()
-			assert.Equal(t, bad, err)
-			assert.Equal(t, "partial", v)
-		}
-	})
-
 	inBubble(t, "the function runs on the pool's workers, and Done is closed once it returned, not before", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1))
 		queue, run := newGate(), newGate()
@@ -48,17 +36,27 @@ func TestFuture(t *testing.T) {
 		assert.Equal(t, uint64(1), st.Spawned)
 	})
 
-	t.Run("every waiter sees the same result", func(t *testing.T) {
+	t.Run("every waiter, by Wait or WaitContext, sees the function's value and error", func(t *testing.T) {
 		p := newPool(t)
 		gt := newGate()
-		f := tide.SubmitFuture(p, func() (*int, error) { <-gt; n := 7; return &n, nil })
+		bad := errors.New("bad")
+		f := tide.SubmitFuture(p, func() (*int, error) { <-gt; n := 7; return &n, bad })
 		results := make(chan *int, 8)
-		for range cap(results) {
-			go func() { v, _ := f.Wait(); results <- v }()
+		for i := range cap(results) {
+			go func() {
+				wait := f.Wait
+				if i%2 == 1 {
+					wait = func() (*int, error) { return f.WaitContext(context.Background()) }
+				}
+				v, err := wait()
+				assert.Equal(t, bad, err)
+				results <- v
+			}()
 		}
 		gt.open()
 		first := <-results
 		require.NotNil(t, first)
+		assert.Equal(t, 7, *first)
 		for range cap(results) - 1 {
 			assert.Same(t, first, <-results)
 		}
