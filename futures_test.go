@@ -41,14 +41,11 @@ func TestFuture(t *testing.T) {
 		gt := newGate()
 		bad := errors.New("bad")
 		f := tide.SubmitFuture(p, func() (*int, error) { <-gt; n := 7; return &n, bad })
+		waits := []func() (*int, error){f.Wait, func() (*int, error) { return f.WaitContext(context.Background()) }}
 		results := make(chan *int, 8)
 		for i := range cap(results) {
 			go func() {
-				wait := f.Wait
-				if i%2 == 1 {
-					wait = func() (*int, error) { return f.WaitContext(context.Background()) }
-				}
-				v, err := wait()
+				v, err := waits[i%2]()
 				assert.Equal(t, bad, err)
 				results <- v
 			}()
@@ -62,23 +59,20 @@ func TestFuture(t *testing.T) {
 		}
 	})
 
-	refusals := []struct {
-		name string
-		opts []tide.Option
-		fn   func() (int, error)
-		want error
-		text string
-	}{
-		{"a nil function", nil, nil, tide.ErrNilTask, "tide: SubmitFuture: nil task"},
-		{"a full nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking()},
-			func() (int, error) { return 1, nil }, tide.ErrPoolOverload, "tide: SubmitFuture: pool overloaded"},
-	}
-	for _, c := range refusals {
-		inBubble(t, "refused by "+c.name+", the Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {
-			p := newPool(t, c.opts...)
-			gt := newGate()
-			defer gt.open()
-			p.Go(gt.task())
+	inBubble(t, "a refused Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+		gt := newGate()
+		defer gt.open()
+		p.Go(gt.task())
+		refusals := []struct {
+			fn   func() (int, error)
+			want error
+			text string
+		}{
+			{nil, tide.ErrNilTask, "tide: SubmitFuture: nil task"},
+			{func() (int, error) { return 1, nil }, tide.ErrPoolOverload, "tide: SubmitFuture: pool overloaded"},
+		}
+		for _, c := range refusals {
 			f := tide.SubmitFuture(p, c.fn)
 			require.False(t, pending(f.Done()), "ready without waiting")
 			v, err := f.Wait()
@@ -86,40 +80,31 @@ func TestFuture(t *testing.T) {
 			requireErr(t, err, c.want, c.text)
 			_, err = f.WaitContext(context.Background())
 			requireErr(t, err, c.want, c.text)
-			assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
-		})
-	}
+		}
+		assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
+	})
 }
 
 func TestFutureWaitContext(t *testing.T) {
-	inBubble(t, "WaitContext gives up with ctx.Err() when ctx ends first, and the Future still becomes ready", func(t *testing.T) {
-		p := newPool(t)
-		gt := newGate()
-		f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		start := time.Now()
-		v, err := f.WaitContext(ctx)
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Zero(t, v)
-		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
-		assert.True(t, pending(f.Done()))
-		gt.open()
-		v, err = f.Wait()
-		require.NoError(t, err)
-		assert.Equal(t, 7, v)
-	})
-
-	t.Run("a ready Future returns its result even to a done ctx", func(t *testing.T) {
-		p := newPool(t)
-		f := tide.SubmitFuture(p, func() (int, error) { return 3, nil })
-		<-f.Done()
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		for range 100 {
+	inBubble(t, "WaitContext gives up with ctx.Err() when ctx ends first; once the Future is ready, even a done ctx gets the result",
+		func(t *testing.T) {
+			p := newPool(t)
+			gt := newGate()
+			f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			start := time.Now()
 			v, err := f.WaitContext(ctx)
-			require.NoError(t, err)
-			require.Equal(t, 3, v)
-		}
-	})
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Zero(t, v)
+			assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
+			assert.True(t, pending(f.Done()))
+			gt.open()
+			<-f.Done()
+			for range 100 { // WaitContext must prefer the ready result to the done ctx every time
+				v, err = f.WaitContext(ctx)
+				require.NoError(t, err)
+				require.Equal(t, 7, v)
+			}
+		})
 }

@@ -84,25 +84,28 @@ func TestGroup(t *testing.T) {
 		})
 	}
 
-	inBubble(t, "a Go waiting for room when Release comes does not run its task, and Wait reports ErrPoolClosed", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-		g := p.Group()
-		gt := newGate()
-		g.Go(func() error { <-gt; return nil })
-		var ran atomic.Bool
-		returned := make(chan struct{})
-		go func() {
-			g.Go(func() error { ran.Store(true); return nil })
-			close(returned)
-		}()
-		synctest.Wait()
-		require.True(t, pending(returned))
-		p.Release()
-		<-returned
-		gt.open()
-		assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
-		assert.False(t, ran.Load())
-	})
+	inBubble(t, "a Go waiting for room when Release comes does not run its task, gives its slot back, and fails the group",
+		func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			g := p.Group()
+			g.SetLimit(2)
+			gt := newGate()
+			g.Go(func() error { <-gt; return nil })
+			var ran atomic.Bool
+			returned := make(chan struct{})
+			go func() {
+				g.Go(func() error { ran.Store(true); return nil })
+				close(returned)
+			}()
+			synctest.Wait()
+			require.True(t, pending(returned))
+			p.Release()
+			<-returned
+			gt.open()
+			assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
+			assert.False(t, ran.Load())
+			assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
+		})
 
 	inBubble(t, "the zero Group runs its tasks on the default pool", func(t *testing.T) {
 		var def *tide.Pool
@@ -114,16 +117,6 @@ func TestGroup(t *testing.T) {
 		require.NotNil(t, def, "Go built the default pool")
 		require.NoError(t, def.ReleaseTimeout(time.Second))
 		assert.Equal(t, uint64(1), def.Stats().Completed)
-	})
-
-	inBubble(t, "the zero Group has SetLimit and TryGo too, inside a synctest bubble", func(t *testing.T) {
-		var g tide.Group
-		g.SetLimit(1)
-		gt := newGate()
-		require.True(t, g.TryGo(func() error { <-gt; return nil }))
-		assert.False(t, g.TryGo(func() error { return nil }))
-		gt.open()
-		require.NoError(t, g.Wait())
 	})
 }
 
@@ -146,6 +139,7 @@ func TestGroupContext(t *testing.T) {
 		inBubble(t, "the first failure, "+c.name+", cancels the context, as its cause, and Wait returns it", func(t *testing.T) {
 			p := newPool(t)
 			g, ctx := p.GroupContext(context.Background())
+			g.SetLimit(3) // a refused task must not give back a slot it never took
 			g.Go(func() error { <-ctx.Done(); return ctx.Err() })
 			g.Go(func() error { <-ctx.Done(); return nil })
 			synctest.Wait()
@@ -203,17 +197,6 @@ func TestGroupSetLimit(t *testing.T) {
 			assert.NotPanics(t, func() { g.SetLimit(2) }, "once Wait returned, the limit may change")
 		}
 	})
-
-	t.Run("a failed Go gives its slot back", func(t *testing.T) {
-		p := newPool(t)
-		g := p.Group()
-		g.SetLimit(1)
-		g.Go(nil)
-		p.Release()
-		g.Go(func() error { return nil })
-		assert.ErrorIs(t, g.Wait(), tide.ErrNilTask, "the first error wins")
-		assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
-	})
 }
 
 // TestGroupTryGo proves that TryGo starts a task only if it can at once: it
@@ -227,18 +210,24 @@ func TestGroupTryGo(t *testing.T) {
 		limit               int
 		busyPool, groupTask bool // a gated plain task holds the pool, a gated group task holds a slot
 		laterRun            bool // TryGo starts a task once they have ended
+		zero                bool // the group is a zero Group, on the bubble's goroutines
 	}{
-		{"the group is at its limit", nil, 1, false, true, true},
-		{"the group's limit is 0", nil, 0, false, false, false},
-		{"the pool has no room", full, 1, true, false, true},
-		{"a nonblocking pool has no room", append(full, tide.WithNonblocking()), 1, true, false, true},
-		{"the pool's queue is full, a group task having taken its last slot",
-			[]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, -1, true, true, true},
+		{name: "the group is at its limit", limit: 1, groupTask: true, laterRun: true},
+		{name: "a zero Group, inside a bubble, is at its limit", limit: 1, groupTask: true, laterRun: true, zero: true},
+		{name: "the group's limit is 0", limit: 0},
+		{name: "the pool has no room", opts: full, limit: 1, busyPool: true, laterRun: true},
+		{name: "a nonblocking pool has no room", opts: append(full, tide.WithNonblocking()), limit: 1, busyPool: true,
+			laterRun: true},
+		{name: "the pool's queue is full, a group task having taken its last slot", limit: -1,
+			opts: []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, busyPool: true, groupTask: true, laterRun: true},
 	}
 	for _, c := range refusals {
 		inBubble(t, "TryGo returns false, without waiting or an error, when "+c.name, func(t *testing.T) {
 			p := newPool(t, c.opts...)
 			g := p.Group()
+			if c.zero {
+				g = new(tide.Group)
+			}
 			g.SetLimit(c.limit)
 			gt := newGate()
 			if c.busyPool {
