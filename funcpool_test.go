@@ -35,7 +35,7 @@ func TestFuncPool(t *testing.T) {
 		assert.ErrorIs(t, err, tide.ErrInvalidCapacity)
 	})
 
-	t.Run("Invoke and InvokeContext run the function once with each argument, the zero value included", func(t *testing.T) {
+	t.Run("Invoke and InvokeContext run fn once with each argument, the zero value included", func(t *testing.T) {
 		const n = 1000
 		var runs [n]atomic.Int32
 		fp := newFuncPool(t, func(i int) { runs[i].Add(1) }, tide.WithCapacity(3))
@@ -87,7 +87,7 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, 1001, out)
 	})
 
-	inBubble(t, "Pool returns the same Pool, over the same workers, which leave no goroutine once idle", func(t *testing.T) {
+	inBubble(t, "Pool returns one Pool over the same workers, which leave no goroutine once idle", func(t *testing.T) {
 		gt := newGate()
 		var ran atomic.Int32
 		fp := newFuncPool(t, func(int) { <-gt; ran.Add(1) }, tide.WithCapacity(2))
@@ -121,7 +121,7 @@ func TestFuncPool(t *testing.T) {
 		assert.ErrorIs(t, fp.Invoke(6), tide.ErrPoolClosed, "Release closed the FuncPool")
 	})
 
-	inBubble(t, "Invoke and InvokeContext on a full nonblocking pool return ErrPoolOverload at once", func(t *testing.T) {
+	inBubble(t, "on a full nonblocking pool Invoke and InvokeContext return ErrPoolOverload", func(t *testing.T) {
 		gt := newGate()
 		fp := newFuncPool(t, func(int) { <-gt }, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
 		defer gt.open()
@@ -155,13 +155,15 @@ func TestFuncPoolInvokeContext(t *testing.T) {
 		want error
 	}{
 		{"its ctx ends, with ctx.Err()", func(_ *tide.Pool, cancel context.CancelFunc) { cancel() }, context.Canceled},
-		{"Release comes, with ErrPoolClosed", func(p *tide.Pool, _ context.CancelFunc) { p.Release() }, tide.ErrPoolClosed},
+		{"Release comes, with ErrPoolClosed", func(p *tide.Pool, _ context.CancelFunc) { p.Release() },
+			tide.ErrPoolClosed},
 	}
 	for _, c := range ends {
-		inBubble(t, "InvokeContext gives up waiting for room when "+c.name+", and fn never sees the argument", func(t *testing.T) {
+		inBubble(t, "InvokeContext stops waiting for room when "+c.name+"; fn never gets the argument", func(t *testing.T) {
 			gt := newGate()
 			var seen []int
-			fp := newFuncPool(t, func(x int) { seen = append(seen, x); <-gt }, tide.WithCapacity(1), tide.WithQueueSize(0))
+			fp := newFuncPool(t, func(x int) { seen = append(seen, x); <-gt },
+				tide.WithCapacity(1), tide.WithQueueSize(0))
 			require.NoError(t, fp.Invoke(1))
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()

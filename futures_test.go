@@ -14,7 +14,7 @@ import (
 )
 
 func TestFuture(t *testing.T) {
-	inBubble(t, "the function runs on the pool's workers, and Done is closed once it returned, not before", func(t *testing.T) {
+	inBubble(t, "the function runs on the pool's workers; Done is closed once it returned, not before", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1))
 		queue, run := newGate(), newGate()
 		p.Go(queue.task())
@@ -86,25 +86,24 @@ func TestFuture(t *testing.T) {
 }
 
 func TestFutureWaitContext(t *testing.T) {
-	inBubble(t, "WaitContext gives up with ctx.Err() when ctx ends first; once the Future is ready, even a done ctx gets the result",
-		func(t *testing.T) {
-			p := newPool(t)
-			gt := newGate()
-			f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			start := time.Now()
-			v, err := f.WaitContext(ctx)
-			assert.ErrorIs(t, err, context.DeadlineExceeded)
-			assert.Zero(t, v)
-			assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
-			assert.True(t, pending(f.Done()))
-			gt.open()
-			<-f.Done()
-			for range 100 { // WaitContext must prefer the ready result to the done ctx every time
-				v, err = f.WaitContext(ctx)
-				require.NoError(t, err)
-				require.Equal(t, 7, v)
-			}
-		})
+	inBubble(t, "WaitContext gives up when ctx ends first, yet a ready Future answers even a done ctx", func(t *testing.T) {
+		p := newPool(t)
+		gt := newGate()
+		f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := f.WaitContext(ctx)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Zero(t, v)
+		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
+		assert.True(t, pending(f.Done()))
+		gt.open()
+		<-f.Done()
+		for range 100 { // WaitContext must prefer the ready result to the done ctx every time
+			v, err = f.WaitContext(ctx)
+			require.NoError(t, err)
+			require.Equal(t, 7, v)
+		}
+	})
 }

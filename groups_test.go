@@ -52,7 +52,7 @@ func TestGroup(t *testing.T) {
 	for _, c := range bounds {
 		inBubble(t, c.name, func(t *testing.T) {
 			p := newPool(t, c.opts...)
-			g := p.Group()
+			g, ctx := p.GroupContext(context.Background())
 			for _, n := range c.limits {
 				g.SetLimit(n)
 			}
@@ -72,9 +72,11 @@ func TestGroup(t *testing.T) {
 			assert.Equal(t, c.inFlight, st.Workers)
 			assert.Equal(t, c.waiting, st.Waiting)
 			assert.Equal(t, c.goWaits, pending(submitted), "whether Go waits")
+			require.NoError(t, ctx.Err(), "the context is live while tasks run")
 			gt.open()
 			<-submitted
 			require.NoError(t, g.Wait())
+			assert.ErrorIs(t, context.Cause(ctx), context.Canceled, "Wait cancels it though every task succeeded")
 			p.Wait()
 			assert.Equal(t, int64(c.inFlight), hw.peak.Load())
 			st = p.Stats()
@@ -84,28 +86,27 @@ func TestGroup(t *testing.T) {
 		})
 	}
 
-	inBubble(t, "a Go waiting for room when Release comes does not run its task, gives its slot back, and fails the group",
-		func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := p.Group()
-			g.SetLimit(2)
-			gt := newGate()
-			g.Go(func() error { <-gt; return nil })
-			var ran atomic.Bool
-			returned := make(chan struct{})
-			go func() {
-				g.Go(func() error { ran.Store(true); return nil })
-				close(returned)
-			}()
-			synctest.Wait()
-			require.True(t, pending(returned))
-			p.Release()
-			<-returned
-			gt.open()
-			assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
-			assert.False(t, ran.Load())
-			assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
-		})
+	inBubble(t, "a Go waiting for room when Release comes runs nothing and gives its slot back", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		g := p.Group()
+		g.SetLimit(2)
+		gt := newGate()
+		g.Go(func() error { <-gt; return nil })
+		var ran atomic.Bool
+		returned := make(chan struct{})
+		go func() {
+			g.Go(func() error { ran.Store(true); return nil })
+			close(returned)
+		}()
+		synctest.Wait()
+		require.True(t, pending(returned))
+		p.Release()
+		<-returned
+		gt.open()
+		assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
+		assert.False(t, ran.Load())
+		assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
+	})
 
 	inBubble(t, "the zero Group runs its tasks on the default pool", func(t *testing.T) {
 		var def *tide.Pool
@@ -131,7 +132,8 @@ func TestGroupContext(t *testing.T) {
 		{"an error", func(_ *testing.T, g *tide.Group) { g.Go(func() error { return first }) }, first, "first"},
 		{"a panic", func(_ *testing.T, g *tide.Group) { g.Go(func() error { panic("boom") }) },
 			tide.ErrPanic, "tide: task panicked: boom"},
-		{"Go of a nil task", func(_ *testing.T, g *tide.Group) { g.Go(nil) }, tide.ErrNilTask, "tide: Group.Go: nil task"},
+		{"Go of a nil task", func(_ *testing.T, g *tide.Group) { g.Go(nil) },
+			tide.ErrNilTask, "tide: Group.Go: nil task"},
 		{"TryGo of a nil task", func(t *testing.T, g *tide.Group) { assert.False(t, g.TryGo(nil)) },
 			tide.ErrNilTask, "tide: Group.TryGo: nil task"},
 	}
@@ -150,17 +152,6 @@ func TestGroupContext(t *testing.T) {
 			assert.ErrorIs(t, context.Cause(ctx), c.want)
 		})
 	}
-
-	t.Run("Wait cancels the context even when every task succeeded", func(t *testing.T) {
-		p := newPool(t)
-		g, ctx := p.GroupContext(context.Background())
-		var live atomic.Bool
-		g.Go(func() error { live.Store(ctx.Err() == nil); return nil })
-		require.NoError(t, g.Wait())
-		assert.True(t, live.Load(), "the context is live while tasks run")
-		assert.ErrorIs(t, ctx.Err(), context.Canceled)
-		assert.ErrorIs(t, context.Cause(ctx), context.Canceled)
-	})
 
 	t.Run("cancelling the parent cancels the group's context", func(t *testing.T) {
 		p := newPool(t)
@@ -218,8 +209,9 @@ func TestGroupTryGo(t *testing.T) {
 		{name: "the pool has no room", opts: full, limit: 1, busyPool: true, laterRun: true},
 		{name: "a nonblocking pool has no room", opts: append(full, tide.WithNonblocking()), limit: 1, busyPool: true,
 			laterRun: true},
-		{name: "the pool's queue is full, a group task having taken its last slot", limit: -1,
-			opts: []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, busyPool: true, groupTask: true, laterRun: true},
+		{name: "the pool's queue is full, a group task having taken its last slot",
+			opts: []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, limit: -1,
+			busyPool: true, groupTask: true, laterRun: true},
 	}
 	for _, c := range refusals {
 		inBubble(t, "TryGo returns false, without waiting or an error, when "+c.name, func(t *testing.T) {
@@ -301,7 +293,7 @@ func TestPanicCount(t *testing.T) {
 		}},
 	}
 	for _, c := range recovering {
-		t.Run("a "+c.name+" panic is counted, then comes back as a PanicError, never to the handler", func(t *testing.T) {
+		t.Run("a "+c.name+" panic is counted, then returned as a PanicError, not handled", func(t *testing.T) {
 			var handled atomic.Int32
 			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { handled.Add(1) }))
 			for i := range 50 {
@@ -337,23 +329,10 @@ func TestPanicCount(t *testing.T) {
 		assert.Equal(t, uint64(1), p.Stats().Panicked, "only the inner function panicked")
 	})
 
-	t.Run("an error that is a PanicError, returned rather than panicked, is not a panic", func(t *testing.T) {
-		p := newPool(t)
-		inner := tide.SubmitFuture(p, func() (int, error) { panic("inner") })
-		g := p.Group()
-		g.Go(func() error { _, err := inner.Wait(); return err })
-		f := tide.SubmitFuture(p, func() (int, error) { return inner.Wait() })
-		require.ErrorIs(t, g.Wait(), tide.ErrPanic)
-		_, err := f.Wait()
-		require.ErrorIs(t, err, tide.ErrPanic)
-		p.Wait()
-		assert.Equal(t, uint64(1), p.Stats().Panicked, "only the inner function panicked")
-	})
-
 	// A Goexit (t.FailNow in a task, say) ends the task early but is no
 	// panic: the group or Future learns of it, and nothing is stranded.
 	for _, c := range recovering {
-		inBubble(t, "a "+c.name+" runtime.Goexit comes back as ErrGoexit, is no panic, and strands nothing queued", func(t *testing.T) {
+		inBubble(t, "a "+c.name+" Goexit comes back as ErrGoexit, is no panic, strands nothing", func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(1))
 			var after atomic.Bool
 			err := c.run(t, p, func() error {
