@@ -34,58 +34,6 @@ func TestGroup(t *testing.T) {
 		}
 	})
 
-	bounds := []struct {
-		name              string
-		opts              []tide.Option
-		limits            []int
-		inFlight, waiting int
-		goWaits           bool
-	}{
-		{"Go waits for room even on a nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0),
-			tide.WithNonblocking()}, nil, 1, 0, true},
-		{"a limit of n holds the group to n tasks in flight though the pool has room, and Go waits for one to end",
-			[]tide.Option{tide.WithCapacity(10)}, []int{2}, 2, 0, true},
-		{"the pool's capacity still bounds a group with a higher limit", []tide.Option{tide.WithCapacity(2)},
-			[]int{10}, 2, 3, false},
-		{"a negative limit removes the limit", []tide.Option{tide.WithCapacity(10)}, []int{1, -1}, 5, 0, false},
-	}
-	for _, c := range bounds {
-		inBubble(t, c.name, func(t *testing.T) {
-			p := newPool(t, c.opts...)
-			g, ctx := p.GroupContext(context.Background())
-			for _, n := range c.limits {
-				g.SetLimit(n)
-			}
-			var hw highWater
-			gt := newGate()
-			submitted := make(chan struct{})
-			go func() {
-				for range 5 {
-					g.Go(func() error { hw.enter(); defer hw.exit(); <-gt; return nil })
-				}
-				close(submitted)
-			}()
-			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, int64(c.inFlight), hw.live.Load())
-			assert.Equal(t, c.inFlight, st.Running, "group tasks run on the pool's workers")
-			assert.Equal(t, c.inFlight, st.Workers)
-			assert.Equal(t, c.waiting, st.Waiting)
-			assert.Equal(t, c.goWaits, pending(submitted), "whether Go waits")
-			require.NoError(t, ctx.Err(), "the context is live while tasks run")
-			gt.open()
-			<-submitted
-			require.NoError(t, g.Wait())
-			assert.ErrorIs(t, context.Cause(ctx), context.Canceled, "Wait cancels it though every task succeeded")
-			p.Wait()
-			assert.Equal(t, int64(c.inFlight), hw.peak.Load())
-			st = p.Stats()
-			assert.Equal(t, uint64(5), st.Submitted)
-			assert.Equal(t, uint64(5), st.Completed)
-			assert.LessOrEqual(t, st.Spawned, uint64(p.Cap()), "the workers served in turn")
-		})
-	}
-
 	inBubble(t, "a Go waiting for room when Release comes runs nothing and gives its slot back", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		g := p.Group()
@@ -153,6 +101,16 @@ func TestGroupContext(t *testing.T) {
 		})
 	}
 
+	t.Run("Wait cancels the context even when every task succeeded", func(t *testing.T) {
+		p := newPool(t)
+		g, ctx := p.GroupContext(context.Background())
+		var live atomic.Bool
+		g.Go(func() error { live.Store(ctx.Err() == nil); return nil })
+		require.NoError(t, g.Wait())
+		assert.True(t, live.Load(), "the context is live while tasks run")
+		assert.ErrorIs(t, context.Cause(ctx), context.Canceled)
+	})
+
 	t.Run("cancelling the parent cancels the group's context", func(t *testing.T) {
 		p := newPool(t)
 		parent, cancel := context.WithCancel(context.Background())
@@ -163,7 +121,59 @@ func TestGroupContext(t *testing.T) {
 	})
 }
 
+// TestGroupSetLimit proves what bounds a group's tasks in flight: the pool's
+// capacity, and the group's limit if it has one.
 func TestGroupSetLimit(t *testing.T) {
+	bounds := []struct {
+		name              string
+		opts              []tide.Option
+		limits            []int
+		inFlight, waiting int
+		goWaits           bool
+	}{
+		{"Go waits for room even on a nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0),
+			tide.WithNonblocking()}, nil, 1, 0, true},
+		{"a limit of n holds the group to n tasks in flight though the pool has room, and Go waits for one to end",
+			[]tide.Option{tide.WithCapacity(10)}, []int{2}, 2, 0, true},
+		{"the pool's capacity still bounds a group with a higher limit", []tide.Option{tide.WithCapacity(2)},
+			[]int{10}, 2, 3, false},
+		{"a negative limit removes the limit", []tide.Option{tide.WithCapacity(10)}, []int{1, -1}, 5, 0, false},
+	}
+	for _, c := range bounds {
+		inBubble(t, c.name, func(t *testing.T) {
+			p := newPool(t, c.opts...)
+			g := p.Group()
+			for _, n := range c.limits {
+				g.SetLimit(n)
+			}
+			var hw highWater
+			gt := newGate()
+			submitted := make(chan struct{})
+			go func() {
+				for range 5 {
+					g.Go(func() error { hw.enter(); defer hw.exit(); <-gt; return nil })
+				}
+				close(submitted)
+			}()
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, int64(c.inFlight), hw.live.Load())
+			assert.Equal(t, c.inFlight, st.Running, "group tasks run on the pool's workers")
+			assert.Equal(t, c.inFlight, st.Workers)
+			assert.Equal(t, c.waiting, st.Waiting)
+			assert.Equal(t, c.goWaits, pending(submitted), "whether Go waits")
+			gt.open()
+			<-submitted
+			require.NoError(t, g.Wait())
+			p.Wait()
+			assert.Equal(t, int64(c.inFlight), hw.peak.Load())
+			st = p.Stats()
+			assert.Equal(t, uint64(5), st.Submitted)
+			assert.Equal(t, uint64(5), st.Completed)
+			assert.LessOrEqual(t, st.Spawned, uint64(p.Cap()), "the workers served in turn")
+		})
+	}
+
 	t.Run("a limit of 0 makes Go fail the group at once instead of blocking for ever", func(t *testing.T) {
 		p := newPool(t)
 		g := p.Group()
@@ -245,8 +255,8 @@ func TestGroupTryGo(t *testing.T) {
 	}
 }
 
-// TestPanicCount proves guarantee 7's "every panic is counted once, whether
-// the task was plain, a group's or a future's", through Stats.Panicked.
+// TestPanicCount proves the README's guarantee that every panic is counted
+// once in Stats.Panicked, whether the task was plain, a group's or a future's.
 func TestPanicCount(t *testing.T) {
 	t.Run("plain tasks', group tasks' and futures' panics each count once, even many at once", func(t *testing.T) {
 		var handled atomic.Int32
