@@ -14,33 +14,12 @@ import (
 )
 
 func TestFuture(t *testing.T) {
-	inBubble(t, "the function runs on the pool's workers; Done is closed once it returned, not before", func(t *testing.T) {
+	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1))
 		queue, run := newGate(), newGate()
 		p.Go(queue.task())
-		f := tide.SubmitFuture(p, func() ([]int, error) { <-run; return []int{1, 2}, nil })
-		synctest.Wait()
-		assert.Equal(t, 1, p.Waiting(), "queued behind the busy worker")
-		require.True(t, pending(f.Done()), "not ready while queued")
-		queue.open()
-		synctest.Wait()
-		require.True(t, pending(f.Done()), "not ready while running")
-		run.open()
-		<-f.Done()
-		v, err := f.Wait()
-		assert.NoError(t, err)
-		assert.Equal(t, []int{1, 2}, v)
-		p.Wait()
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Completed)
-		assert.Equal(t, uint64(1), st.Spawned)
-	})
-
-	t.Run("every waiter, by Wait or WaitContext, sees the function's value and error", func(t *testing.T) {
-		p := newPool(t)
-		gt := newGate()
 		bad := errors.New("bad")
-		f := tide.SubmitFuture(p, func() (*int, error) { <-gt; n := 7; return &n, bad })
+		f := tide.SubmitFuture(p, func() (*int, error) { <-run; n := 7; return &n, bad })
 		waits := []func() (*int, error){f.Wait, func() (*int, error) { return f.WaitContext(context.Background()) }}
 		results := make(chan *int, 8)
 		for i := range cap(results) {
@@ -50,13 +29,25 @@ func TestFuture(t *testing.T) {
 				results <- v
 			}()
 		}
-		gt.open()
+		synctest.Wait()
+		assert.Equal(t, 1, p.Waiting(), "queued behind the busy worker")
+		require.True(t, pending(f.Done()), "not ready while queued")
+		queue.open()
+		synctest.Wait()
+		require.True(t, pending(f.Done()), "not ready while running")
+		require.True(t, pending(results), "no waiter returned early")
+		run.open()
+		<-f.Done()
 		first := <-results
 		require.NotNil(t, first)
 		assert.Equal(t, 7, *first)
 		for range cap(results) - 1 {
-			assert.Same(t, first, <-results)
+			assert.Same(t, first, <-results, "the same result for every waiter")
 		}
+		p.Wait()
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Completed)
+		assert.Equal(t, uint64(1), st.Spawned)
 	})
 
 	inBubble(t, "a refused Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {
