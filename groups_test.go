@@ -36,7 +36,7 @@ func TestGroup(t *testing.T) {
 
 	inBubble(t, "a Go waiting for room when Release comes runs nothing and gives its slot back", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-		g := p.Group()
+		g, ctx := p.GroupContext(context.Background())
 		g.SetLimit(2)
 		gt := newGate()
 		g.Go(func() error { <-gt; return nil })
@@ -50,6 +50,7 @@ func TestGroup(t *testing.T) {
 		require.True(t, pending(returned))
 		p.Release()
 		<-returned
+		assert.ErrorIs(t, context.Cause(ctx), tide.ErrPoolClosed, "the refusal cancelled the group's context")
 		gt.open()
 		assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
 		assert.False(t, ran.Load())
