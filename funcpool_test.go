@@ -1,6 +1,7 @@
 package tide_test
 
 import (
+	"context"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -25,43 +26,35 @@ func newFuncPool[T any](t *testing.T, fn func(T), opts ...tide.Option) *tide.Fun
 }
 
 func TestFuncPool(t *testing.T) {
-	t.Run("a nil function is refused with ErrNilTask", func(t *testing.T) {
+	t.Run("a nil function, or an invalid option, is refused as New refuses it", func(t *testing.T) {
 		fp, err := tide.NewFuncPool[int](nil)
 		assert.Nil(t, fp)
 		assert.ErrorIs(t, err, tide.ErrNilTask)
-	})
-
-	t.Run("an invalid option is refused as New refuses it", func(t *testing.T) {
-		fp, err := tide.NewFuncPool(func(int) {}, tide.WithCapacity(0))
+		fp, err = tide.NewFuncPool(func(int) {}, tide.WithCapacity(0))
 		assert.Nil(t, fp)
 		assert.ErrorIs(t, err, tide.ErrInvalidCapacity)
 	})
 
-	t.Run("Invoke runs the function once with each argument", func(t *testing.T) {
+	t.Run("Invoke and InvokeContext run fn once with each argument, the zero value included", func(t *testing.T) {
 		const n = 1000
 		var runs [n]atomic.Int32
 		fp := newFuncPool(t, func(i int) { runs[i].Add(1) }, tide.WithCapacity(3))
 		for i := range n {
-			require.NoError(t, fp.Invoke(i))
+			if i%2 == 0 {
+				require.NoError(t, fp.Invoke(i))
+			} else {
+				require.NoError(t, fp.InvokeContext(context.Background(), i))
+			}
 		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		assert.ErrorIs(t, fp.InvokeContext(ctx, 0), context.Canceled, "a done ctx invokes nothing, even with room")
 		fp.Pool().Wait()
 		for i := range n {
 			require.Equal(t, int32(1), runs[i].Load(), "argument %d", i)
 		}
-	})
-
-	t.Run("the zero value is an ordinary argument", func(t *testing.T) {
-		var nils atomic.Int32
-		fp := newFuncPool(t, func(p *int) {
-			if p == nil {
-				nils.Add(1)
-			}
-		})
-		require.NoError(t, fp.Invoke(nil))
-		require.NoError(t, fp.Invoke(nil))
-		fp.Pool().Wait()
-		assert.Equal(t, int32(2), nils.Load())
-		assert.False(t, fp.Pool().IsClosed(), "nil is no stop signal")
+		assert.Equal(t, uint64(n), fp.Pool().Stats().Submitted)
+		assert.False(t, fp.Pool().IsClosed(), "the zero value, 0, is no stop signal")
 	})
 
 	t.Run("Invoke allocates nothing once the pool is warm", func(t *testing.T) {
@@ -94,42 +87,47 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, 1001, out)
 	})
 
-	t.Run("Pool returns the same Pool, over the same workers", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			gt := newGate()
-			var ran atomic.Int32
-			fp := newFuncPool(t, func(int) { <-gt; ran.Add(1) }, tide.WithCapacity(2))
-			p := fp.Pool()
-			require.Same(t, p, fp.Pool())
-			for i := range 5 {
-				require.NoError(t, fp.Invoke(i))
-			}
-			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, 2, st.Running)
-			assert.Equal(t, 3, st.Waiting)
-			assert.Equal(t, uint64(5), st.Submitted)
+	inBubble(t, "Pool returns one Pool over the same workers, which leave no goroutine once idle", func(t *testing.T) {
+		gt := newGate()
+		var ran atomic.Int32
+		fp := newFuncPool(t, func(int) { <-gt; ran.Add(1) }, tide.WithCapacity(2))
+		p := fp.Pool()
+		require.Same(t, p, fp.Pool())
+		for i := range 5 {
+			require.NoError(t, fp.Invoke(i))
+		}
+		synctest.Wait()
+		st := p.Stats()
+		assert.Equal(t, 2, st.Running)
+		assert.Equal(t, 3, st.Waiting)
+		assert.Equal(t, uint64(5), st.Submitted)
 
-			require.NoError(t, p.Tune(3))
-			synctest.Wait()
-			assert.Equal(t, 3, p.Running(), "Tune grew the FuncPool")
+		require.NoError(t, p.Tune(3))
+		synctest.Wait()
+		assert.Equal(t, 3, p.Running(), "Tune grew the FuncPool")
 
-			require.NoError(t, p.Submit(func() { ran.Add(10) }), "closures run on the same workers")
-			p.Release()
-			assert.ErrorIs(t, fp.Invoke(6), tide.ErrPoolClosed, "Release closed the FuncPool")
-			gt.open()
-			p.Wait()
-			assert.Equal(t, int32(15), ran.Load(), "every accepted argument and closure ran")
-			assert.Equal(t, uint64(3), p.Stats().Spawned)
-		})
+		require.NoError(t, p.Submit(func() { ran.Add(10) }), "closures run on the same workers")
+		gt.open()
+		p.Wait()
+		assert.Equal(t, int32(15), ran.Load(), "every argument and closure ran")
+		assert.Equal(t, uint64(3), p.Stats().Spawned)
+		synctest.Wait()
+		assert.Equal(t, 4, poolGoroutines(), "three workers and the reaper")
+		time.Sleep(2 * tide.DefaultExpiry)
+		synctest.Wait()
+		assert.Zero(t, poolGoroutines())
+
+		p.Release()
+		assert.ErrorIs(t, fp.Invoke(6), tide.ErrPoolClosed, "Release closed the FuncPool")
 	})
 
-	t.Run("Invoke on a full nonblocking pool returns ErrPoolOverload", func(t *testing.T) {
+	inBubble(t, "on a full nonblocking pool Invoke and InvokeContext return ErrPoolOverload", func(t *testing.T) {
 		gt := newGate()
 		fp := newFuncPool(t, func(int) { <-gt }, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
 		defer gt.open()
 		require.NoError(t, fp.Invoke(1))
 		assert.ErrorIs(t, fp.Invoke(2), tide.ErrPoolOverload)
+		assert.ErrorIs(t, fp.InvokeContext(context.Background(), 2), tide.ErrPoolOverload)
 	})
 
 	t.Run("a panic in the function goes to the pool's panic handler and the worker survives", func(t *testing.T) {
@@ -148,22 +146,37 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, uint64(2), st.Completed)
 		assert.Equal(t, uint64(1), st.Spawned)
 	})
+}
 
-	t.Run("a FuncPool left idle ends with no goroutine of its own", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
+func TestFuncPoolInvokeContext(t *testing.T) {
+	ends := []struct {
+		name string
+		end  func(p *tide.Pool, cancel context.CancelFunc)
+		want error
+	}{
+		{"its ctx ends, with ctx.Err()", func(_ *tide.Pool, cancel context.CancelFunc) { cancel() }, context.Canceled},
+		{"Release comes, with ErrPoolClosed", func(p *tide.Pool, _ context.CancelFunc) { p.Release() },
+			tide.ErrPoolClosed},
+	}
+	for _, c := range ends {
+		inBubble(t, "InvokeContext stops waiting for room when "+c.name+"; fn never gets the argument", func(t *testing.T) {
 			gt := newGate()
-			fp := newFuncPool(t, func(int) { <-gt })
-			for i := range 10 {
-				require.NoError(t, fp.Invoke(i))
-			}
+			var seen []int
+			fp := newFuncPool(t, func(x int) { seen = append(seen, x); <-gt },
+				tide.WithCapacity(1), tide.WithQueueSize(0))
+			require.NoError(t, fp.Invoke(1))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			errc := make(chan error, 1)
+			go func() { errc <- fp.InvokeContext(ctx, 2) }()
 			synctest.Wait()
+			require.True(t, pending(errc), "InvokeContext waits for room")
+			c.end(fp.Pool(), cancel)
+			assert.ErrorIs(t, <-errc, c.want)
+			assert.Zero(t, fp.Pool().Blocked(), "the waiter withdrew")
 			gt.open()
 			fp.Pool().Wait()
-			synctest.Wait()
-			assert.Equal(t, 11, bubblePoolGoroutines(), "ten workers and the reaper")
-			time.Sleep(2 * tide.DefaultExpiry)
-			synctest.Wait()
-			assert.Zero(t, bubblePoolGoroutines())
+			assert.Equal(t, []int{1}, seen)
 		})
-	})
+	}
 }

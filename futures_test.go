@@ -1,0 +1,100 @@
+package tide_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+func TestFuture(t *testing.T) {
+	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1))
+		queue, run := newGate(), newGate()
+		p.Go(queue.task())
+		bad := errors.New("bad")
+		f := tide.SubmitFuture(p, func() (*int, error) { <-run; n := 7; return &n, bad })
+		waits := []func() (*int, error){f.Wait, func() (*int, error) { return f.WaitContext(context.Background()) }}
+		results := make(chan *int, 8)
+		for i := range cap(results) {
+			go func() {
+				v, err := waits[i%2]()
+				assert.Equal(t, bad, err)
+				results <- v
+			}()
+		}
+		synctest.Wait()
+		assert.Equal(t, 1, p.Waiting(), "queued behind the busy worker")
+		require.True(t, pending(f.Done()), "not ready while queued")
+		queue.open()
+		synctest.Wait()
+		require.True(t, pending(f.Done()), "not ready while running")
+		require.True(t, pending(results), "no waiter returned early")
+		run.open()
+		<-f.Done()
+		first := <-results
+		require.NotNil(t, first)
+		assert.Equal(t, 7, *first)
+		for range cap(results) - 1 {
+			assert.Same(t, first, <-results, "the same result for every waiter")
+		}
+		p.Wait()
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Completed)
+		assert.Equal(t, uint64(1), st.Spawned)
+	})
+
+	inBubble(t, "a refused Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+		gt := newGate()
+		defer gt.open()
+		p.Go(gt.task())
+		refusals := []struct {
+			fn   func() (int, error)
+			want error
+			text string
+		}{
+			{nil, tide.ErrNilTask, "tide: SubmitFuture: nil task"},
+			{func() (int, error) { return 1, nil }, tide.ErrPoolOverload, "tide: SubmitFuture: pool overloaded"},
+		}
+		for _, c := range refusals {
+			f := tide.SubmitFuture(p, c.fn)
+			require.False(t, pending(f.Done()), "ready without waiting")
+			v, err := f.Wait()
+			assert.Zero(t, v)
+			requireErr(t, err, c.want, c.text)
+			_, err = f.WaitContext(context.Background())
+			requireErr(t, err, c.want, c.text)
+		}
+		assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
+	})
+}
+
+func TestFutureWaitContext(t *testing.T) {
+	inBubble(t, "WaitContext gives up when ctx ends first, yet a ready Future answers even a done ctx", func(t *testing.T) {
+		p := newPool(t)
+		gt := newGate()
+		f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := f.WaitContext(ctx)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Zero(t, v)
+		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
+		assert.True(t, pending(f.Done()))
+		gt.open()
+		<-f.Done()
+		for range 100 { // WaitContext must prefer the ready result to the done ctx every time
+			v, err = f.WaitContext(ctx)
+			require.NoError(t, err)
+			require.Equal(t, 7, v)
+		}
+	})
+}

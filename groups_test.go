@@ -1,0 +1,363 @@
+package tide_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tidego/tide"
+)
+
+func TestGroup(t *testing.T) {
+	t.Run("Wait returns the first error once every task has run, and sees what they wrote", func(t *testing.T) {
+		// One worker runs the tasks in order, each finishing before the next starts.
+		p := newPool(t, tide.WithCapacity(1))
+		g := p.Group()
+		first, second := errors.New("first"), errors.New("second")
+		results := make([]int, 100) // plain writes: the race detector checks Wait's happens-before
+		for i := range results {
+			g.Go(func() error {
+				results[i] = i + 1
+				return map[int]error{50: first, 70: second}[i]
+			})
+		}
+		assert.Equal(t, first, g.Wait())
+		for i, r := range results {
+			require.Equal(t, i+1, r, "task %d", i)
+		}
+	})
+
+	inBubble(t, "a Go waiting for room when Release comes runs nothing and gives its slot back", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		g, ctx := p.GroupContext(context.Background())
+		g.SetLimit(2)
+		gt := newGate()
+		g.Go(func() error { <-gt; return nil })
+		var ran atomic.Bool
+		returned := make(chan struct{})
+		go func() {
+			g.Go(func() error { ran.Store(true); return nil })
+			close(returned)
+		}()
+		synctest.Wait()
+		require.True(t, pending(returned))
+		p.Release()
+		<-returned
+		assert.ErrorIs(t, context.Cause(ctx), tide.ErrPoolClosed, "the refusal cancelled the group's context")
+		gt.open()
+		assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
+		assert.False(t, ran.Load())
+		assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
+	})
+
+	inBubble(t, "the zero Group runs its tasks on the default pool", func(t *testing.T) {
+		var def *tide.Pool
+		defer tide.SwapDefaultPool(func() *tide.Pool { def = tide.NewDefaultPool(); return def })()
+		var g tide.Group
+		want := errors.New("from the default pool")
+		g.Go(func() error { return want })
+		assert.Equal(t, want, g.Wait())
+		require.NotNil(t, def, "Go built the default pool")
+		require.NoError(t, def.ReleaseTimeout(time.Second))
+		assert.Equal(t, uint64(1), def.Stats().Completed)
+	})
+}
+
+func TestGroupContext(t *testing.T) {
+	first := errors.New("first")
+	failures := []struct {
+		name string
+		fail func(t *testing.T, g *tide.Group)
+		want error
+		text string
+	}{
+		{"an error", func(_ *testing.T, g *tide.Group) { g.Go(func() error { return first }) }, first, "first"},
+		{"a panic", func(_ *testing.T, g *tide.Group) { g.Go(func() error { panic("boom") }) },
+			tide.ErrPanic, "tide: task panicked: boom"},
+		{"Go of a nil task", func(_ *testing.T, g *tide.Group) { g.Go(nil) },
+			tide.ErrNilTask, "tide: Group.Go: nil task"},
+		{"TryGo of a nil task", func(t *testing.T, g *tide.Group) { assert.False(t, g.TryGo(nil)) },
+			tide.ErrNilTask, "tide: Group.TryGo: nil task"},
+	}
+	for _, c := range failures {
+		inBubble(t, "the first failure, "+c.name+", cancels the context, as its cause, and Wait returns it", func(t *testing.T) {
+			p := newPool(t)
+			g, ctx := p.GroupContext(context.Background())
+			g.SetLimit(3) // a refused task must not give back a slot it never took
+			g.Go(func() error { <-ctx.Done(); return ctx.Err() })
+			g.Go(func() error { <-ctx.Done(); return nil })
+			synctest.Wait()
+			require.NoError(t, ctx.Err(), "no failure yet")
+			c.fail(t, g)
+			requireErr(t, g.Wait(), c.want, c.text)
+			assert.ErrorIs(t, ctx.Err(), context.Canceled)
+			assert.ErrorIs(t, context.Cause(ctx), c.want)
+		})
+	}
+
+	t.Run("Wait cancels the context even when every task succeeded", func(t *testing.T) {
+		p := newPool(t)
+		g, ctx := p.GroupContext(context.Background())
+		var live atomic.Bool
+		g.Go(func() error { live.Store(ctx.Err() == nil); return nil })
+		require.NoError(t, g.Wait())
+		assert.True(t, live.Load(), "the context is live while tasks run")
+		assert.ErrorIs(t, context.Cause(ctx), context.Canceled)
+	})
+
+	t.Run("cancelling the parent cancels the group's context", func(t *testing.T) {
+		p := newPool(t)
+		parent, cancel := context.WithCancel(context.Background())
+		g, ctx := p.GroupContext(parent)
+		g.Go(func() error { <-ctx.Done(); return ctx.Err() })
+		cancel()
+		assert.ErrorIs(t, g.Wait(), context.Canceled)
+	})
+}
+
+// TestGroupSetLimit proves what bounds a group's tasks in flight: the pool's
+// capacity, and the group's limit if it has one.
+func TestGroupSetLimit(t *testing.T) {
+	bounds := []struct {
+		name              string
+		opts              []tide.Option
+		limits            []int
+		inFlight, waiting int
+		goWaits           bool
+	}{
+		{"Go waits for room even on a nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0),
+			tide.WithNonblocking()}, nil, 1, 0, true},
+		{"a limit of n holds the group to n tasks in flight though the pool has room, and Go waits for one to end",
+			[]tide.Option{tide.WithCapacity(10)}, []int{2}, 2, 0, true},
+		{"the pool's capacity still bounds a group with a higher limit", []tide.Option{tide.WithCapacity(2)},
+			[]int{10}, 2, 3, false},
+		{"a negative limit removes the limit", []tide.Option{tide.WithCapacity(10)}, []int{1, -1}, 5, 0, false},
+	}
+	for _, c := range bounds {
+		inBubble(t, c.name, func(t *testing.T) {
+			p := newPool(t, c.opts...)
+			g := p.Group()
+			for _, n := range c.limits {
+				g.SetLimit(n)
+			}
+			var hw highWater
+			gt := newGate()
+			submitted := make(chan struct{})
+			go func() {
+				for range 5 {
+					g.Go(func() error { hw.enter(); defer hw.exit(); <-gt; return nil })
+				}
+				close(submitted)
+			}()
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, int64(c.inFlight), hw.live.Load())
+			assert.Equal(t, c.inFlight, st.Running, "group tasks run on the pool's workers")
+			assert.Equal(t, c.inFlight, st.Workers)
+			assert.Equal(t, c.waiting, st.Waiting)
+			assert.Equal(t, c.goWaits, pending(submitted), "whether Go waits")
+			gt.open()
+			<-submitted
+			require.NoError(t, g.Wait())
+			p.Wait()
+			assert.Equal(t, int64(c.inFlight), hw.peak.Load())
+			st = p.Stats()
+			assert.Equal(t, uint64(5), st.Submitted)
+			assert.Equal(t, uint64(5), st.Completed)
+			assert.LessOrEqual(t, st.Spawned, uint64(p.Cap()), "the workers served in turn")
+		})
+	}
+
+	t.Run("a limit of 0 makes Go fail the group at once instead of blocking for ever", func(t *testing.T) {
+		p := newPool(t)
+		g := p.Group()
+		g.SetLimit(0)
+		g.Go(func() error { return nil })
+		requireErr(t, g.Wait(), tide.ErrInvalidCapacity,
+			"tide: Group.Go: capacity must be at least 1 (the group's limit is 0, so no task can start)")
+		assert.Zero(t, p.Stats().Submitted)
+	})
+
+	t.Run("changing the limit while a task is in flight panics, with or without a limit set", func(t *testing.T) {
+		for _, first := range []int{-1, 3} {
+			p := newPool(t)
+			g := p.Group()
+			g.SetLimit(first)
+			gt := newGate()
+			g.Go(func() error { <-gt; return nil })
+			err := panicValue(t, func() { g.SetLimit(2) })
+			assert.EqualError(t, err, "tide: Group.SetLimit: modify limit while 1 tasks in the group are still active")
+			gt.open()
+			require.NoError(t, g.Wait())
+			assert.NotPanics(t, func() { g.SetLimit(2) }, "once Wait returned, the limit may change")
+		}
+	})
+}
+
+// TestGroupTryGo proves that TryGo starts a task only if it can at once: it
+// never waits, a refusal for want of room is no error, and the refused task
+// gives back the slot it took in the group.
+func TestGroupTryGo(t *testing.T) {
+	full := []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0)}
+	refusals := []struct {
+		name                string
+		opts                []tide.Option
+		limit               int
+		busyPool, groupTask bool // a gated plain task holds the pool, a gated group task holds a slot
+		laterRun            bool // TryGo starts a task once they have ended
+		zero                bool // the group is a zero Group, on the bubble's goroutines
+	}{
+		{name: "the group is at its limit", limit: 1, groupTask: true, laterRun: true},
+		{name: "a zero Group, inside a bubble, is at its limit", limit: 1, groupTask: true, laterRun: true, zero: true},
+		{name: "the group's limit is 0", limit: 0},
+		{name: "the pool has no room", opts: full, limit: 1, busyPool: true, laterRun: true},
+		{name: "a nonblocking pool has no room", opts: append(full, tide.WithNonblocking()), limit: 1, busyPool: true,
+			laterRun: true},
+		{name: "the pool's queue is full, a group task having taken its last slot",
+			opts: []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, limit: -1,
+			busyPool: true, groupTask: true, laterRun: true},
+	}
+	for _, c := range refusals {
+		inBubble(t, "TryGo returns false, without waiting or an error, when "+c.name, func(t *testing.T) {
+			p := newPool(t, c.opts...)
+			g := p.Group()
+			if c.zero {
+				g = new(tide.Group)
+			}
+			g.SetLimit(c.limit)
+			gt := newGate()
+			if c.busyPool {
+				p.Go(gt.task())
+			}
+			if c.groupTask {
+				require.True(t, g.TryGo(func() error { <-gt; return nil }), "there is room for one")
+			}
+			synctest.Wait()
+			var ran atomic.Int32
+			task := func() error { ran.Add(1); return nil }
+			assert.False(t, g.TryGo(task))
+			assert.False(t, g.TryGo(task), "and again")
+			assert.Zero(t, p.Blocked(), "TryGo did not wait for room")
+			gt.open()
+			p.Wait()
+			require.NoError(t, g.Wait(), "a refusal is not an error")
+			assert.Zero(t, ran.Load())
+			assert.Equal(t, c.laterRun, g.TryGo(task), "the refused tasks gave their slots back")
+			require.NoError(t, g.Wait())
+			assert.Equal(t, c.laterRun, ran.Load() == 1)
+		})
+	}
+}
+
+// TestPanicCount proves the README's guarantee that every panic is counted
+// once in Stats.Panicked, whether the task was plain, a group's or a future's.
+func TestPanicCount(t *testing.T) {
+	t.Run("plain tasks', group tasks' and futures' panics each count once, even many at once", func(t *testing.T) {
+		var handled atomic.Int32
+		p := newPool(t, tide.WithCapacity(8), tide.WithPanicHandler(func(any) { handled.Add(1) }))
+		const n = 200
+		g := p.Group()
+		futures := make([]*tide.Future[int], n)
+		for i := range n {
+			p.Go(func() { panic(i) })
+			g.Go(func() error { panic(i) })
+			futures[i] = tide.SubmitFuture(p, func() (int, error) { panic(i) })
+		}
+		require.ErrorIs(t, g.Wait(), tide.ErrPanic)
+		for _, f := range futures {
+			_, err := f.Wait()
+			require.ErrorIs(t, err, tide.ErrPanic)
+		}
+		p.Wait()
+		st := p.Stats()
+		assert.Equal(t, uint64(3*n), st.Panicked)
+		assert.Equal(t, uint64(3*n), st.Completed)
+		assert.Equal(t, int32(n), handled.Load(), "only the plain tasks' panics reached the handler")
+	})
+
+	// Each runs task as the caller would and returns what the caller gets.
+	recovering := []struct {
+		name string
+		run  func(t *testing.T, p *tide.Pool, task func() error) error
+	}{
+		{"group task's, by Go,", func(_ *testing.T, p *tide.Pool, task func() error) error {
+			g := p.Group()
+			g.Go(task)
+			return g.Wait()
+		}},
+		{"group task's, by TryGo,", func(t *testing.T, p *tide.Pool, task func() error) error {
+			g := p.Group()
+			require.True(t, g.TryGo(task))
+			return g.Wait()
+		}},
+		{"Future's", func(t *testing.T, p *tide.Pool, task func() error) error {
+			v, err := tide.SubmitFuture(p, func() (int, error) { return 1, task() }).Wait()
+			assert.Zero(t, v, "no value from a panicked function")
+			return err
+		}},
+	}
+	for _, c := range recovering {
+		t.Run("a "+c.name+" panic is counted, then returned as a PanicError, not handled", func(t *testing.T) {
+			var handled atomic.Int32
+			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { handled.Add(1) }))
+			for i := range 50 {
+				err := c.run(t, p, func() error { panic("boom") })
+				requireErr(t, err, tide.ErrPanic, "tide: task panicked: boom")
+				var pe *tide.PanicError
+				require.ErrorAs(t, err, &pe)
+				require.Equal(t, "boom", pe.Value)
+				require.Contains(t, string(pe.Stack), "groups_test.go", "the stack names the panicking task")
+				require.Equal(t, uint64(i+1), p.Stats().Panicked, "counted before the PanicError came back")
+			}
+			var pn *runtime.PanicNilError
+			require.ErrorAs(t, c.run(t, p, func() error { panic(nil) }), &pn, "panic(nil) is a panic too")
+			p.Wait()
+			st := p.Stats()
+			assert.Equal(t, uint64(51), st.Panicked)
+			assert.Equal(t, uint64(51), st.Completed)
+			assert.Equal(t, uint64(1), st.Spawned, "the one worker lived on")
+			assert.Zero(t, handled.Load())
+		})
+	}
+
+	t.Run("an error that is a PanicError, returned rather than panicked, is not a panic", func(t *testing.T) {
+		p := newPool(t)
+		inner := tide.SubmitFuture(p, func() (int, error) { panic("inner") })
+		g := p.Group()
+		g.Go(func() error { _, err := inner.Wait(); return err })
+		f := tide.SubmitFuture(p, func() (int, error) { return inner.Wait() })
+		require.ErrorIs(t, g.Wait(), tide.ErrPanic)
+		_, err := f.Wait()
+		require.ErrorIs(t, err, tide.ErrPanic)
+		p.Wait()
+		assert.Equal(t, uint64(1), p.Stats().Panicked, "only the inner function panicked")
+	})
+
+	// A Goexit (t.FailNow in a task, say) ends the task early but is no
+	// panic: the group or Future learns of it, and nothing is stranded.
+	for _, c := range recovering {
+		inBubble(t, "a "+c.name+" Goexit comes back as ErrGoexit, is no panic, strands nothing", func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1))
+			var after atomic.Bool
+			err := c.run(t, p, func() error {
+				p.Go(func() { after.Store(true) }) // queued behind the only worker
+				runtime.Goexit()
+				return nil
+			})
+			assert.ErrorIs(t, err, tide.ErrGoexit)
+			p.Wait()
+			assert.True(t, after.Load(), "the task queued behind it ran")
+			st := p.Stats()
+			assert.Zero(t, st.Panicked)
+			assert.Equal(t, uint64(2), st.Completed)
+			assert.Zero(t, st.Running)
+		})
+	}
+}
