@@ -13,10 +13,6 @@ import (
 	"github.com/tidego/tide"
 )
 
-// bubblePoolGoroutines is the name funcpool_test.go still uses for
-// poolGoroutines.
-func bubblePoolGoroutines() int { return poolGoroutines() }
-
 // useDefaultPool makes the default pool unbuilt for the rest of the calling
 // synctest bubble, so that the next Go builds it there as it would in a
 // program. It returns the default pool built since, nil before; that pool is
