@@ -28,12 +28,6 @@ func ExampleNew() {
 	// Output: 5050
 }
 
-func ExampleNew_invalidOption() {
-	_, err := tide.New(tide.WithCapacity(0))
-	fmt.Println(errors.Is(err, tide.ErrInvalidCapacity))
-	// Output: true
-}
-
 func ExamplePool_Go() {
 	p, _ := tide.New(tide.WithCapacity(2))
 	defer p.Release()
@@ -120,18 +114,6 @@ func ExampleWithPanicHandler() {
 	// panicked: 1
 }
 
-func ExamplePool_Stats() {
-	p, _ := tide.New(tide.WithCapacity(2))
-	defer p.Release()
-	for range 10 {
-		p.Go(func() {})
-	}
-	p.Wait()
-	st := p.Stats()
-	fmt.Println(st.Submitted, st.Completed, st.Submitted == st.Completed+uint64(st.Running)+uint64(st.Waiting))
-	// Output: 10 10 true
-}
-
 func ExamplePool_Group() {
 	p, _ := tide.New(tide.WithCapacity(4))
 	defer p.Release()
@@ -199,16 +181,6 @@ func ExampleSubmitFuture() {
 	y, _ := b.Wait()
 	fmt.Println(x + y)
 	// Output: 25
-}
-
-func ExampleSubmitFuture_released() {
-	p, _ := tide.New()
-	p.Release()
-
-	f := tide.SubmitFuture(p, func() (string, error) { return "never runs", nil })
-	_, err := f.Wait()
-	fmt.Println(errors.Is(err, tide.ErrPoolClosed))
-	// Output: true
 }
 
 func ExampleFuture_Done() {
