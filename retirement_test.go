@@ -43,230 +43,205 @@ func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) []uint64 {
 	return order
 }
 
-// every is the gaps for n workers parking step apart.
-func every(n int, step time.Duration) []time.Duration {
-	return slices.Repeat([]time.Duration{step}, n-1)
-}
-
+// TestRetirement proves the reaper's promises: a parked worker is retired
+// once idle past the expiry, never a nanosecond early, within one more
+// expiry, never while busy, and the most recently parked is reused first.
+// Its pools have the default expiry.
 func TestRetirement(t *testing.T) {
-	const expiry = time.Second
+	const expiry = tide.DefaultExpiry
 
-	t.Run("parked workers are reused most recent first", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			order := parkInOrder(t, p, every(5, time.Millisecond)...)
-			// Five gated tasks take the five parked workers: the one parked
-			// last runs the first task, the one parked first the last.
-			g := newGate()
-			got := make([]atomic.Uint64, len(order))
-			for i := range order {
-				p.Go(func() { got[i].Store(goid()); <-g })
-				synctest.Wait()
-			}
-			for i := range order {
-				assert.Equal(t, order[len(order)-1-i], got[i].Load(), "task %d ran on the wrong worker", i)
-			}
-			assert.Equal(t, uint64(5), p.Stats().Spawned, "no worker was spawned while one was parked")
-			g.open()
-		})
+	inBubble(t, "parked workers are reused most recent first", func(t *testing.T) {
+		p := newPool(t)
+		order := parkInOrder(t, p, make([]time.Duration, 4)...)
+		g := newGate()
+		got := make([]atomic.Uint64, len(order))
+		for i := range order {
+			p.Go(func() { got[i].Store(goid()); <-g })
+			synctest.Wait()
+		}
+		for i := range order {
+			assert.Equal(t, order[len(order)-1-i], got[i].Load(), "task %d ran on the wrong worker", i)
+		}
+		assert.Equal(t, uint64(5), p.Stats().Spawned, "no worker was spawned while one was parked")
+		g.open()
 	})
 
-	t.Run("a worker is never retired before it has been idle for the expiry, and always within one more; the longest idle go first", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			// Pairs of workers park a millisecond and a nanosecond apart: the
-			// reaper, waking at the first one's expiry, sees the second short of its own.
-			gaps := []time.Duration{300 * time.Millisecond, time.Millisecond, 509 * time.Millisecond, time.Nanosecond}
-			n := len(gaps) + 1
-			ids := parkInOrder(t, p, gaps...)
-			last := time.Now()
-			parked := make([]time.Time, n) // when worker i parked
-			parked[n-1] = last
-			for i := n - 2; i >= 0; i-- {
-				parked[i] = parked[i+1].Add(-gaps[i])
+	inBubble(t, "a worker is never retired before it has been idle that long, and always within "+
+		"one more; the longest idle go first, and the pool is left with no goroutine, its reaper included", func(t *testing.T) {
+		p := newPool(t)
+		// Pairs of workers park a millisecond, a nanosecond, and no time apart:
+		// the reaper, waking at the first one's expiry, sees the second short
+		// of its own, or due at the same instant.
+		gaps := []time.Duration{300 * time.Millisecond, time.Millisecond, 509 * time.Millisecond, time.Nanosecond, 0}
+		n := len(gaps) + 1
+		ids := parkInOrder(t, p, gaps...)
+		last := time.Now()
+		parked := make([]time.Time, n) // when worker i parked
+		parked[n-1] = last
+		for i := n - 2; i >= 0; i-- {
+			parked[i] = parked[i+1].Add(-gaps[i])
+		}
+		// A nanosecond before and at each expiry and twice it, and every 10 ms:
+		var instants []time.Time
+		for i := range n {
+			for _, d := range []time.Duration{expiry - time.Nanosecond, expiry, 2*expiry - time.Nanosecond, 2 * expiry} {
+				instants = append(instants, parked[i].Add(d))
 			}
-			// At a nanosecond before and at each expiry and twice it, and every 10 ms:
-			var instants []time.Time
-			for i := range n {
-				for _, d := range []time.Duration{expiry - time.Nanosecond, expiry, 2*expiry - time.Nanosecond, 2 * expiry} {
-					instants = append(instants, parked[i].Add(d))
+		}
+		for d := time.Duration(0); d <= 3*expiry; d += 10 * time.Millisecond {
+			instants = append(instants, last.Add(d))
+		}
+		slices.SortFunc(instants, time.Time.Compare)
+		for _, at := range instants {
+			if at.Before(time.Now()) {
+				continue
+			}
+			time.Sleep(time.Until(at))
+			synctest.Wait()
+			live := liveWorkers()
+			require.ElementsMatch(t, ids[len(ids)-len(live):], live, "the survivors are not the most recently parked")
+			for i, id := range ids {
+				idle := time.Since(parked[i])
+				if idle < expiry {
+					require.Contains(t, live, id, "worker %d retired after %v idle", i, idle)
+				}
+				if idle >= 2*expiry {
+					require.NotContains(t, live, id, "worker %d still parked after %v idle", i, idle)
 				}
 			}
-			for d := time.Duration(0); d <= 3*expiry; d += 10 * time.Millisecond {
-				instants = append(instants, last.Add(d))
-			}
-			slices.SortFunc(instants, time.Time.Compare)
-			for _, at := range instants {
-				if at.Before(time.Now()) {
-					continue
-				}
-				time.Sleep(time.Until(at))
-				synctest.Wait()
-				live := liveWorkers()
-				require.ElementsMatch(t, ids[len(ids)-len(live):], live, "the survivors are not the most recently parked")
-				for i, id := range ids {
-					idle := time.Since(parked[i])
-					if idle < expiry {
-						require.Contains(t, live, id, "worker %d retired after %v idle", i, idle)
-					}
-					if idle >= 2*expiry {
-						require.NotContains(t, live, id, "worker %d still parked after %v idle", i, idle)
-					}
-				}
-			}
-			assert.Zero(t, p.Stats().Workers)
-		})
+		}
+		assert.Equal(t, tide.Stats{Capacity: -1, Submitted: uint64(n), Completed: uint64(n), Spawned: uint64(n), Retired: uint64(n)}, p.Stats())
+		assert.Zero(t, poolGoroutines())
 	})
 
-	t.Run("a worker reused while the reaper runs gets a full expiry from its last task, not its first park", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			// Three workers park 250 ms apart, so the reaper keeps running;
-			// the last parked is reused at 900 ms for 300 ms.
-			ids := parkInOrder(t, p, every(3, 250*time.Millisecond)...)
-			reused := ids[2]
-			time.Sleep(400 * time.Millisecond)
+	inBubble(t, "a worker reused while the reaper runs gets a full expiry from its last task, not its first park", func(t *testing.T) {
+		p := newPool(t)
+		// Three workers park 250 ms apart, so the reaper keeps running; the
+		// last parked is reused at 900 ms for 300 ms.
+		ids := parkInOrder(t, p, 250*time.Millisecond, 250*time.Millisecond)
+		reused := ids[2]
+		time.Sleep(400 * time.Millisecond)
+		g := newGate()
+		var ran atomic.Uint64
+		p.Go(func() { ran.Store(goid()); <-g })
+		synctest.Wait()
+		require.Equal(t, reused, ran.Load(), "the most recently parked worker runs the task")
+		time.Sleep(300 * time.Millisecond)
+		g.open()
+		synctest.Wait()
+		reparked := time.Now()
+		time.Sleep(expiry - time.Nanosecond)
+		synctest.Wait()
+		require.Equal(t, []uint64{reused}, liveWorkers(), "retired before a full expiry since its last task")
+		time.Sleep(expiry + time.Nanosecond)
+		synctest.Wait()
+		assert.Empty(t, liveWorkers(), "still parked %v after its last task", time.Since(reparked))
+	})
+
+	inBubble(t, "a worker handed a task a nanosecond before it is due, or at the instant, runs it or is retired first, "+
+		"never both; busy, it is never retired, and it gets a full expiry after its task", func(t *testing.T) {
+		p := newPool(t)
+		for round := range rounds(50) {
+			parkInOrder(t, p)
+			before := p.Stats()
+			early := round%2 == 1
+			if early {
+				time.Sleep(expiry - time.Nanosecond)
+			} else {
+				time.Sleep(expiry) // the reaper and this submission wake at the same instant
+			}
 			g := newGate()
-			var ran atomic.Uint64
-			p.Go(func() { ran.Store(goid()); <-g })
+			var ran atomic.Int32
+			p.Go(func() { ran.Add(1); <-g })
+			time.Sleep(5 * expiry)
 			synctest.Wait()
-			require.Equal(t, reused, ran.Load(), "the most recently parked worker runs the task")
-			time.Sleep(300 * time.Millisecond)
+			st := p.Stats()
+			require.Equal(t, int32(1), ran.Load(), "round %d: the task did not run", round)
+			require.Equal(t, 1, st.Running, "round %d", round)
+			require.Equal(t, 1, st.Workers, "round %d: the worker running the task was retired, or two live", round)
+			require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "round %d", round)
+			if early {
+				require.Equal(t, before.Retired, st.Retired, "round %d: retired a nanosecond early", round)
+				require.Equal(t, before.Spawned, st.Spawned, "round %d: the parked worker was not reused", round)
+			}
 			g.open()
 			synctest.Wait()
-			reparked := time.Now()
 			time.Sleep(expiry - time.Nanosecond)
 			synctest.Wait()
-			require.Equal(t, []uint64{reused}, liveWorkers(), "retired before a full expiry since its last task")
+			require.Equal(t, 1, p.Idle(), "round %d: retired before a full expiry since its last task", round)
 			time.Sleep(expiry + time.Nanosecond)
 			synctest.Wait()
-			assert.Empty(t, liveWorkers(), "still parked %v after its last task", time.Since(reparked))
-		})
-	})
-
-	t.Run("a worker handed a task a nanosecond before it is due, or at the instant, runs it or is retired first, never both; busy, it is never retired, and it gets a full expiry after its task", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(expiry))
-			for round := range rounds(50) {
-				parkInOrder(t, p)
-				before := p.Stats()
-				early := round%2 == 1
-				if early {
-					time.Sleep(expiry - time.Nanosecond)
-				} else {
-					time.Sleep(expiry) // the reaper and this submission wake at the same instant
-				}
-				g := newGate()
-				var ran atomic.Int32
-				p.Go(func() { ran.Add(1); <-g })
-				time.Sleep(5 * expiry)
-				synctest.Wait()
-				st := p.Stats()
-				require.Equal(t, int32(1), ran.Load(), "round %d: the task did not run", round)
-				require.Equal(t, 1, st.Running, "round %d", round)
-				require.Equal(t, 1, st.Workers, "round %d: the worker running the task was retired, or two live", round)
-				require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "round %d", round)
-				if early {
-					require.Equal(t, before.Retired, st.Retired, "round %d: retired a nanosecond early", round)
-					require.Equal(t, before.Spawned, st.Spawned, "round %d: the parked worker was not reused", round)
-				}
-				g.open()
-				synctest.Wait()
-				time.Sleep(expiry - time.Nanosecond)
-				synctest.Wait()
-				require.Equal(t, 1, p.Idle(), "round %d: retired before a full expiry since its last task", round)
-				time.Sleep(expiry + time.Nanosecond)
-				synctest.Wait()
-				require.Zero(t, p.Stats().Workers, "round %d: still parked an interval after its expiry", round)
-			}
-		})
-	})
-
-	t.Run("workers that park at the same instant are all retired exactly at the default expiry, not a nanosecond before, and the pool is left with no goroutine, its reaper included", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t)
-			burst(t, p, 10)
-			time.Sleep(tide.DefaultExpiry - time.Nanosecond)
-			synctest.Wait()
-			assert.Equal(t, 10, p.Idle(), "one nanosecond before the expiry")
-			assert.Equal(t, 11, poolGoroutines(), "ten workers and the reaper")
-			time.Sleep(time.Nanosecond)
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: -1, Submitted: 10, Completed: 10, Spawned: 10, Retired: 10}, p.Stats())
-			assert.Zero(t, poolGoroutines())
-		})
+			require.Zero(t, p.Stats().Workers, "round %d: still parked an interval after its expiry", round)
+		}
 	})
 }
 
+// TestExpiry proves the expiry's extremes, and that WithClock's clock, not
+// the runtime's, measures it.
 func TestExpiry(t *testing.T) {
-	t.Run("a one-nanosecond expiry under steady load loses no task and leaves the minimum", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(time.Nanosecond), tide.WithCapacity(4), tide.WithMinWorkers(1))
-			var ran atomic.Int32
-			for range 200 {
-				p.Go(func() { ran.Add(1) })
-				time.Sleep(time.Nanosecond) // every parked worker above the minimum expires
-			}
-			p.Wait()
-			time.Sleep(time.Microsecond)
-			synctest.Wait()
-			assert.Equal(t, int32(200), ran.Load())
-			st := p.Stats()
-			assert.Equal(t, tide.Stats{Capacity: 4, Workers: 1, Idle: 1, Submitted: 200, Completed: 200, Spawned: st.Spawned, Retired: st.Spawned - 1}, st)
-			assert.Equal(t, 1, poolGoroutines(), "the minimum worker, and no reaper")
-		})
+	inBubble(t, "a one-nanosecond expiry under steady load loses no task and leaves the minimum", func(t *testing.T) {
+		p := newPool(t, tide.WithExpiry(time.Nanosecond), tide.WithCapacity(4), tide.WithMinWorkers(1))
+		var ran atomic.Int32
+		for range 200 {
+			p.Go(func() { ran.Add(1) })
+			time.Sleep(time.Nanosecond) // every parked worker above the minimum expires
+		}
+		p.Wait()
+		time.Sleep(time.Microsecond)
+		synctest.Wait()
+		assert.Equal(t, int32(200), ran.Load())
+		st := p.Stats()
+		assert.Equal(t, tide.Stats{Capacity: 4, Workers: 1, Idle: 1, Submitted: 200, Completed: 200, Spawned: st.Spawned,
+			Retired: st.Spawned - 1}, st)
+		assert.Equal(t, 1, poolGoroutines(), "the minimum worker, and no reaper")
 	})
 
-	t.Run("the largest expiry never retires and never overflows", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
-			burst(t, p, 3)
-			time.Sleep(100 * 365 * 24 * time.Hour)
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: -1, Workers: 3, Idle: 3, Submitted: 3, Completed: 3, Spawned: 3}, p.Stats())
-		})
+	inBubble(t, "the largest expiry never retires and never overflows", func(t *testing.T) {
+		p := newPool(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
+		burst(t, p, 3)
+		time.Sleep(100 * 365 * 24 * time.Hour)
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: -1, Workers: 3, Idle: 3, Submitted: 3, Completed: 3, Spawned: 3}, p.Stats())
 	})
 
-	t.Run("a benbjohnson/clock Mock drives expiry through WithClock, to the nanosecond", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			mock := clock.NewMock()
-			p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
-			burst(t, p, 1)
-			time.Sleep(time.Hour) // real time, even in the bubble, cannot retire it
-			mock.Add(time.Minute - time.Nanosecond)
-			synctest.Wait()
-			assert.Equal(t, 1, p.Idle(), "a nanosecond before the expiry")
-			mock.Add(time.Nanosecond)
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: -1, Submitted: 1, Completed: 1, Spawned: 1, Retired: 1}, p.Stats())
-		})
+	inBubble(t, "a benbjohnson/clock Mock drives expiry through WithClock, to the nanosecond", func(t *testing.T) {
+		mock := clock.NewMock()
+		p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
+		burst(t, p, 1)
+		time.Sleep(time.Hour) // real time, even in the bubble, cannot retire it
+		mock.Add(time.Minute - time.Nanosecond)
+		synctest.Wait()
+		assert.Equal(t, 1, p.Idle(), "a nanosecond before the expiry")
+		mock.Add(time.Nanosecond)
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: -1, Submitted: 1, Completed: 1, Spawned: 1, Retired: 1}, p.Stats())
 	})
 }
 
+// TestMinWorkersBoundaries proves that the minimum workers are born parked
+// and stay, through expiry and Goexit.
 func TestMinWorkersBoundaries(t *testing.T) {
 	for _, c := range []struct{ capacity, minWorkers int }{{5, 2}, {3, 3}} {
-		t.Run(fmt.Sprintf("min workers (%d of %d) start parked and are never retired, and the reaper stops at the minimum", c.minWorkers, c.capacity), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				p := newPool(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Millisecond))
-				require.Equal(t, c.minWorkers, p.Idle())
-				burst(t, p, c.capacity)
-				time.Sleep(time.Hour)
-				synctest.Wait()
-				n := uint64(c.capacity)
-				assert.Equal(t, tide.Stats{Capacity: c.capacity, Workers: c.minWorkers, Idle: c.minWorkers, Submitted: n, Completed: n,
-					Spawned: n, Retired: n - uint64(c.minWorkers)}, p.Stats(), "the minimum workers run tasks too, and stay")
-				assert.Equal(t, c.minWorkers, poolGoroutines(), "the minimum workers, and no reaper")
-			})
+		name := fmt.Sprintf("min workers (%d of %d) start parked and are never retired, and the reaper stops at the minimum",
+			c.minWorkers, c.capacity)
+		inBubble(t, name, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Millisecond))
+			require.Equal(t, c.minWorkers, p.Idle())
+			burst(t, p, c.capacity)
+			time.Sleep(time.Hour)
+			synctest.Wait()
+			n := uint64(c.capacity)
+			assert.Equal(t, tide.Stats{Capacity: c.capacity, Workers: c.minWorkers, Idle: c.minWorkers, Submitted: n, Completed: n,
+				Spawned: n, Retired: n - uint64(c.minWorkers)}, p.Stats(), "the minimum workers run tasks too, and stay")
+			assert.Equal(t, c.minWorkers, poolGoroutines(), "the minimum workers, and no reaper")
 		})
 	}
 
-	t.Run("min workers equal to capacity: a worker lost to Goexit is replaced", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2), tide.WithMinWorkers(2))
-			p.Go(runtime.Goexit)
-			p.Wait()
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 1, Completed: 1, Spawned: 3, Retired: 1}, p.Stats())
-		})
+	inBubble(t, "min workers equal to capacity: a worker lost to Goexit is replaced", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(2), tide.WithMinWorkers(2))
+		p.Go(runtime.Goexit)
+		p.Wait()
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 1, Completed: 1, Spawned: 3, Retired: 1}, p.Stats())
 	})
 }
