@@ -2,7 +2,6 @@ package tide_test
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -16,6 +15,9 @@ import (
 	"github.com/tidego/tide"
 )
 
+// TestTune proves that Tune refuses a capacity below one, and that a new
+// capacity takes effect at once where it can: growing starts queued tasks,
+// shrinking retires surplus idle workers.
 func TestTune(t *testing.T) {
 	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(3))
@@ -25,94 +27,67 @@ func TestTune(t *testing.T) {
 		assert.Equal(t, 3, p.Cap())
 	})
 
-	t.Run("growing starts queued tasks at once, up to the new capacity", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1))
-			g := newGate()
-			for range 10 {
-				p.Go(g.task())
-			}
-			synctest.Wait()
-			require.Equal(t, 9, p.Waiting())
-			require.NoError(t, p.Tune(4))
-			assert.Equal(t, 4, p.Cap())
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: 4, Workers: 4, Running: 4, Waiting: 6, Submitted: 10, Spawned: 4}, p.Stats())
-			g.open()
-		})
-	})
-
-	for _, c := range hugeCapacities() {
-		t.Run(fmt.Sprintf("growing to %d admits every waiting submitter, and shrinking back to one leaves one worker", c.n), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-				g := newGate()
-				p.Go(g.task())
-				errcs := parkSubmitters(p, 9, g.task())
-				require.NoError(t, p.Tune(c.n))
-				assert.Equal(t, c.cap, p.Cap())
-				for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-					assert.NoError(t, err, "submitter %d", i)
-				}
-				synctest.Wait()
-				assert.Equal(t, 10, p.Running())
-				require.NoError(t, p.Tune(1))
-				g.open()
-				p.Wait()
-				synctest.Wait()
-				assert.Equal(t, 1, p.Stats().Workers)
-			})
-		})
-	}
-
-	t.Run("shrinking retires surplus idle workers at once", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(4))
-			burst(t, p, 4)
-			require.NoError(t, p.Tune(1))
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4, Spawned: 4, Retired: 3}, p.Stats())
-			assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
-		})
+	inBubble(t, "growing starts queued tasks at once, up to the new capacity; shrinking retires surplus idle workers at once", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1))
+		g := newGate()
+		for range 10 {
+			p.Go(g.task())
+		}
+		synctest.Wait()
+		require.Equal(t, 9, p.Waiting())
+		require.NoError(t, p.Tune(4))
+		assert.Equal(t, 4, p.Cap())
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 4, Workers: 4, Running: 4, Waiting: 6, Submitted: 10, Spawned: 4}, p.Stats())
+		g.open()
+		p.Wait()
+		synctest.Wait()
+		require.Equal(t, 4, p.Idle())
+		require.NoError(t, p.Tune(1))
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 10, Completed: 10, Spawned: 4, Retired: 3}, p.Stats())
+		assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
 	})
 }
 
+// TestTuneCapHolds proves the capacity invariant after Tune down: busy
+// workers above the new capacity finish their task, then retire.
 func TestTuneCapHolds(t *testing.T) {
-	t.Run("after Tune shrinks a busy pool, running tasks fall to n as busy ones finish, and queued ones start only below n", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			const before, after = 6, 2
-			p := newPool(t, tide.WithCapacity(before))
-			busy := make([]gate, before)
-			for i := range busy {
-				busy[i] = newGate()
-				p.Go(busy[i].task())
-			}
-			queued := newGate()
-			for range 10 {
-				p.Go(queued.task())
-			}
+	inBubble(t, "after Tune shrinks a busy pool, running tasks fall to n as busy ones finish, and queued ones start only below n", func(t *testing.T) {
+		const before, after = 6, 2
+		p := newPool(t, tide.WithCapacity(before))
+		busy := make([]gate, before)
+		for i := range busy {
+			busy[i] = newGate()
+			p.Go(busy[i].task())
+		}
+		queued := newGate()
+		for range 10 {
+			p.Go(queued.task())
+		}
+		synctest.Wait()
+		require.NoError(t, p.Tune(after))
+		assert.Equal(t, after, p.Cap())
+		assert.Equal(t, before, p.Stats().Workers, "busy workers finish their task first")
+		for i, g := range busy {
+			g.open()
 			synctest.Wait()
-			require.NoError(t, p.Tune(after))
-			assert.Equal(t, after, p.Cap())
-			assert.Equal(t, before, p.Stats().Workers, "busy workers finish their task first")
-			for i, g := range busy {
-				g.open()
-				synctest.Wait()
-				left := before - 1 - i
-				st := p.Stats()
-				require.Equal(t, max(left, after), st.Running, "after %d busy tasks finished", i+1)
-				require.Equal(t, st.Running, st.Workers, "after %d busy tasks finished", i+1)
-				require.LessOrEqual(t, len(liveWorkers()), max(left, after), "worker goroutines after %d finished", i+1)
-			}
-			queued.open()
-			p.Wait()
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: before + 10, Completed: before + 10,
-				Spawned: before, Retired: before - after}, p.Stats())
-		})
+			left := before - 1 - i
+			st := p.Stats()
+			require.Equal(t, max(left, after), st.Running, "after %d busy tasks finished", i+1)
+			require.Equal(t, st.Running, st.Workers, "after %d busy tasks finished", i+1)
+			require.LessOrEqual(t, len(liveWorkers()), max(left, after), "worker goroutines after %d finished", i+1)
+		}
+		queued.open()
+		p.Wait()
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: before + 10, Completed: before + 10,
+			Spawned: before, Retired: before - after}, p.Stats())
 	})
 }
 
+// TestConcurrentTuneCapHolds proves, in real time, that the cap holds and
+// no task is lost while Tune races submitters.
 func TestConcurrentTuneCapHolds(t *testing.T) {
 	t.Run("while Tune swings, every task runs and the cap holds; once it settles at n, a new wave never runs more than n tasks, and workers fall to n", func(t *testing.T) {
 		const maxCap, settled = 8, 2
