@@ -15,9 +15,7 @@ import (
 	"github.com/tidego/tide"
 )
 
-// TestTune proves that Tune refuses a capacity below one, and that a new
-// capacity takes effect at once where it can: growing starts queued tasks,
-// shrinking retires surplus idle workers.
+// TestTune proves that Tune refuses a capacity below one.
 func TestTune(t *testing.T) {
 	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(3))
@@ -26,37 +24,17 @@ func TestTune(t *testing.T) {
 		}
 		assert.Equal(t, 3, p.Cap())
 	})
-
-	inBubble(t, "growing starts queued tasks at once, up to the new capacity; shrinking retires surplus idle workers at once", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1))
-		g := newGate()
-		for range 10 {
-			p.Go(g.task())
-		}
-		synctest.Wait()
-		require.Equal(t, 9, p.Waiting())
-		require.NoError(t, p.Tune(4))
-		assert.Equal(t, 4, p.Cap())
-		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: 4, Workers: 4, Running: 4, Waiting: 6, Submitted: 10, Spawned: 4}, p.Stats())
-		g.open()
-		p.Wait()
-		synctest.Wait()
-		require.Equal(t, 4, p.Idle())
-		require.NoError(t, p.Tune(1))
-		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 10, Completed: 10, Spawned: 4, Retired: 3}, p.Stats())
-		assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
-	})
 }
 
-// TestTuneCapHolds proves the capacity invariant after Tune down: busy
-// workers above the new capacity finish their task, then retire.
+// TestTuneCapHolds proves that a new capacity takes effect at once where it
+// can (growing starts queued tasks, shrinking retires surplus idle workers)
+// and otherwise as busy workers finish, never letting a task start above it.
 func TestTuneCapHolds(t *testing.T) {
-	inBubble(t, "after Tune shrinks a busy pool, running tasks fall to n as busy ones finish, and queued ones start only below n", func(t *testing.T) {
-		const before, after = 6, 2
-		p := newPool(t, tide.WithCapacity(before))
-		busy := make([]gate, before)
+	inBubble(t, "Tune growing starts queued tasks at once; after it shrinks a busy pool, running tasks fall to n as busy "+
+		"ones finish, queued ones start only below n, and surplus idle workers retire at once", func(t *testing.T) {
+		const grown, after = 6, 2
+		p := newPool(t, tide.WithCapacity(1))
+		busy := make([]gate, grown)
 		for i := range busy {
 			busy[i] = newGate()
 			p.Go(busy[i].task())
@@ -66,13 +44,18 @@ func TestTuneCapHolds(t *testing.T) {
 			p.Go(queued.task())
 		}
 		synctest.Wait()
+		require.Equal(t, grown-1+10, p.Waiting())
+		require.NoError(t, p.Tune(grown))
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: grown, Workers: grown, Running: grown, Waiting: 10, Submitted: grown + 10, Spawned: grown},
+			p.Stats(), "growing starts queued tasks at once, up to the new capacity")
 		require.NoError(t, p.Tune(after))
 		assert.Equal(t, after, p.Cap())
-		assert.Equal(t, before, p.Stats().Workers, "busy workers finish their task first")
+		assert.Equal(t, grown, p.Stats().Workers, "busy workers finish their task first")
 		for i, g := range busy {
 			g.open()
 			synctest.Wait()
-			left := before - 1 - i
+			left := grown - 1 - i
 			st := p.Stats()
 			require.Equal(t, max(left, after), st.Running, "after %d busy tasks finished", i+1)
 			require.Equal(t, st.Running, st.Workers, "after %d busy tasks finished", i+1)
@@ -81,8 +64,13 @@ func TestTuneCapHolds(t *testing.T) {
 		queued.open()
 		p.Wait()
 		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: before + 10, Completed: before + 10,
-			Spawned: before, Retired: before - after}, p.Stats())
+		assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: grown + 10, Completed: grown + 10,
+			Spawned: grown, Retired: grown - after}, p.Stats())
+		require.NoError(t, p.Tune(1))
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: grown + 10, Completed: grown + 10,
+			Spawned: grown, Retired: grown - 1}, p.Stats(), "shrinking retires surplus idle workers at once")
+		assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
 	})
 }
 

@@ -27,7 +27,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 	events := []struct {
 		name string
 		end  func()                 // how the busy task ends once its gate opens
-		fire func(*tide.Pool) error // the event; nil: the busy task's gate opens
+		fire func(*tide.Pool) error // the event; nil: the busy task's gate opens, and it ends
 		opts []tide.Option
 		want error // what every parked submitter gets
 	}{
@@ -36,8 +36,8 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		{name: "a task that panics under a panic handler that panics too", end: func() { panic("boom") },
 			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()}},
 		{name: "a task that calls runtime.Goexit", end: runtime.Goexit},
-		{name: "Tune growing the capacity", fire: func(p *tide.Pool) error { return p.Tune(2) }},
-		{name: "Release", fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
+		{name: "Tune growing the capacity", end: func() {}, fire: func(p *tide.Pool) error { return p.Tune(2) }},
+		{name: "Release", end: func() {}, fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
 	}
 	for _, queueSize := range []int{0, 1} {
 		for _, ev := range events {
@@ -47,12 +47,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 				g := newGate()
 				open := sync.OnceFunc(g.open)
 				t.Cleanup(open) // before the pool's release, so that a failure reports itself, not a deadlock
-				require.NoError(t, p.Submit(func() {
-					<-g
-					if ev.end != nil {
-						ev.end()
-					}
-				}))
+				require.NoError(t, p.Submit(func() { <-g; ev.end() }))
 				for range queueSize {
 					require.NoError(t, p.Submit(func() {}))
 				}
