@@ -78,79 +78,51 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		}
 	}
 
-	for _, c := range []struct{ capacity, queueSize int }{{2, 0}, {1, 1}} {
-		name := fmt.Sprintf("while submitters wait (capacity %d, queue size %d), time passing retires no busy worker, "+
-			"and each finishing task admits exactly the oldest one", c.capacity, c.queueSize)
+	// Every task here returns when it receives a token. Time passes while the
+	// submitters wait, and a SubmitContext ahead of them gives up meanwhile.
+	for _, c := range []struct{ capacity, tunedTo, queueSize int }{{2, 2, 0}, {1, 1, 1}, {2, 1, 0}} {
+		name := fmt.Sprintf("while submitters wait (capacity %d tuned to %d, queue size %d), time passing retires no busy "+
+			"worker, one that gives up leaves its place, a worker retired as surplus makes no room, and each finishing "+
+			"task admits exactly the oldest one", c.capacity, c.tunedTo, c.queueSize)
 		inBubble(t, name, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
-			tokens := make(chan struct{}) // each send lets one running task return
+			tokens := make(chan struct{})
 			task := func() { <-tokens }
 			for range 2 {
 				p.Go(task)
 			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			withdrawn := make(chan error, 1)
+			go func() { withdrawn <- p.SubmitContext(ctx, task) }()
+			synctest.Wait()
 			errcs := parkSubmitters(p, k, task)
+			require.NoError(t, p.Tune(c.tunedTo))
 			time.Sleep(10 * time.Second)
 			synctest.Wait()
-			require.Equal(t, tide.Stats{Capacity: c.capacity, Workers: c.capacity, Running: c.capacity, Waiting: c.queueSize,
-				Blocked: k, Submitted: 2, Spawned: uint64(c.capacity)}, p.Stats(), "busy workers are not retired")
-			for i := range k {
+			require.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{withdrawn})[0])
+			require.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.capacity, Running: c.capacity, Waiting: c.queueSize,
+				Blocked: k, Submitted: 2, Spawned: uint64(c.capacity)}, p.Stats(), "a busy worker was retired, or the withdrawn task counted")
+			surplus := c.capacity - c.tunedTo
+			admitted := 0
+			for i := range surplus + k {
 				tokens <- struct{}{}
 				synctest.Wait()
-				for j, errc := range errcs[i:] {
-					require.Equal(t, j > 0, pending(errc), "after %d tasks returned, submitter %d", i+1, i+j)
+				want := max(0, i+1-surplus)
+				for j := admitted; j < k; j++ {
+					require.Equal(t, j >= want, pending(errcs[j]), "after %d tasks returned, submitter %d", i+1, j)
 				}
+				admitted = want
 				require.Zero(t, p.Idle(), "a worker parked while a submitter waits, or one is left running nothing")
 				require.Equal(t, c.queueSize, p.Waiting(), "the queue is full again")
 			}
-			tokens <- struct{}{}
-			tokens <- struct{}{}
+			close(tokens)
 			p.Wait()
-			assert.Equal(t, uint64(2+k), p.Stats().Completed)
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.tunedTo, Idle: c.tunedTo, Submitted: 2 + k, Completed: 2 + k,
+				Spawned: uint64(c.capacity), Retired: uint64(surplus)}, p.Stats())
 		})
 	}
-
-	inBubble(t, "a worker retired after Tune shrank the pool does not take the room from parked submitters", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(0))
-		first, second := newGate(), newGate()
-		p.Go(first.task())
-		p.Go(second.task())
-		errcs := parkSubmitters(p, k, func() {})
-		require.NoError(t, p.Tune(1))
-		first.open() // its worker is surplus and retires: still no room
-		synctest.Wait()
-		require.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Blocked: k, Submitted: 2, Completed: 1, Spawned: 2, Retired: 1}, p.Stats())
-		for i, errc := range errcs {
-			require.True(t, pending(errc), "submitter %d: the pool is still full", i)
-		}
-		second.open()
-		for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-			assert.NoError(t, err, "submitter %d", i)
-		}
-		p.Wait()
-		synctest.Wait()
-		assert.Equal(t, 1, p.Stats().Workers)
-	})
-
-	inBubble(t, "a cancelled SubmitContext leaves the room to the submitters behind it", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-		g := newGate()
-		p.Go(g.task())
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		cancelled := make(chan error, 1)
-		go func() { cancelled <- p.SubmitContext(ctx, func() { t.Error("a withdrawn task ran") }) }()
-		synctest.Wait()
-		errcs := parkSubmitters(p, k, func() {})
-		time.Sleep(time.Minute) // the first submitter's deadline passes
-		assert.Equal(t, context.DeadlineExceeded, <-cancelled)
-		assert.Equal(t, uint64(1), p.Stats().Submitted, "the withdrawn task is not counted")
-		g.open()
-		for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-			assert.NoError(t, err, "submitter %d", i)
-		}
-		p.Wait()
-		assert.Equal(t, uint64(1+k), p.Stats().Completed)
-	})
 }
 
 // TestSubmitFromOwnTask proves that a task submitting to its own pool is a
@@ -158,52 +130,24 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 // every worker does the same, only something outside the pool can make
 // (ants #197).
 func TestSubmitFromOwnTask(t *testing.T) {
-	for _, c := range []struct {
-		name   string
-		opts   []tide.Option
-		submit func(*tide.Pool) error // the task's second submission; nil: a blocking Submit
-		fire   func(*tide.Pool) error // what frees a blocking one
-		want   error                  // what the second submission returns
-	}{
-		{name: "a blocking Submit waits until Release refuses it", fire: func(p *tide.Pool) error { p.Release(); return nil },
-			want: tide.ErrPoolClosed},
-		{name: "a blocking Submit waits until Tune grows the pool", fire: func(p *tide.Pool) error { return p.Tune(2) }},
-		{name: "SubmitContext gives up at its deadline", want: context.DeadlineExceeded, submit: func(p *tide.Pool) error {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			return p.SubmitContext(ctx, func() {})
-		}},
-		{name: "Submit on a nonblocking pool reports overload", opts: []tide.Option{tide.WithNonblocking()}, want: tide.ErrPoolOverload},
-	} {
-		inBubble(t, "on its own pool, full once its first task is queued, "+c.name, func(t *testing.T) {
-			p := newPool(t, append(c.opts, tide.WithCapacity(1), tide.WithQueueSize(1))...)
-			submit := c.submit
-			if submit == nil {
-				submit = func(p *tide.Pool) error { return p.Submit(func() {}) }
-			}
-			inner := make(chan error, 2)
-			p.Go(func() {
-				inner <- p.Submit(func() {}) // queued: the queue had room
-				inner <- submit(p)           // no room until this task returns
-			})
-			require.NoError(t, <-inner)
-			if c.fire != nil {
-				time.Sleep(virtualDeadline)
-				synctest.Wait()
-				require.True(t, pending((<-chan error)(inner)), "the task waits for room that only its own return makes")
-				assert.Equal(t, 1, p.Running())
-				assert.Equal(t, 1, p.Waiting())
-				require.NoError(t, c.fire(p))
-			}
-			assert.Equal(t, c.want, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
-			p.Wait()
-			accepted := uint64(2) // the task and the one it queued, which ran: the pool goes on
-			if c.want == nil {
-				accepted++
-			}
-			st := p.Stats()
-			assert.Equal(t, accepted, st.Completed)
-			assert.Equal(t, accepted, st.Submitted)
+	inBubble(t, "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+		inner := make(chan error, 2)
+		p.Go(func() {
+			inner <- p.Submit(func() {}) // queued: the queue had room
+			inner <- p.Submit(func() {})
 		})
-	}
+		require.NoError(t, <-inner)
+		time.Sleep(virtualDeadline)
+		synctest.Wait()
+		require.True(t, pending((<-chan error)(inner)), "the task's second Submit waits")
+		assert.Equal(t, 1, p.Running())
+		assert.Equal(t, 1, p.Waiting())
+		p.Release()
+		assert.Equal(t, tide.ErrPoolClosed, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
+		p.Wait()
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Submitted, "the task and the one it queued")
+		assert.Equal(t, uint64(2), st.Completed, "the task and the one it queued")
+	})
 }
