@@ -48,30 +48,13 @@ func TestCapacityBoundaries(t *testing.T) {
 	})
 
 	for _, c := range hugeCapacities() {
-		name := fmt.Sprintf("a capacity of %d, given to New or to Tune, allocates nothing up front, admits every waiting "+
-			"submitter, and gives every task a worker of its own", c.n)
-		inBubble(t, name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("a capacity of %d allocates nothing up front", c.n), func(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			p := newPool(t, tide.WithCapacity(c.n), tide.WithQueueSize(0))
+			p := newPool(t, tide.WithCapacity(c.n))
 			runtime.ReadMemStats(&after)
 			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "New allocated for the capacity")
 			assert.Equal(t, c.cap, p.Cap())
-			require.NoError(t, p.Tune(1))
-			g := newGate()
-			p.Go(g.task())
-			errcs := parkSubmitters(p, 9, g.task())
-			require.NoError(t, p.Tune(c.n))
-			assert.Equal(t, c.cap, p.Cap())
-			for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-				assert.NoError(t, err, "submitter %d", i)
-			}
-			for range 90 {
-				require.NoError(t, p.Submit(g.task()))
-			}
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: c.cap, Workers: 100, Running: 100, Submitted: 100, Spawned: 100}, p.Stats())
-			g.open()
 		})
 	}
 }
@@ -138,25 +121,41 @@ func TestQueueBoundaries(t *testing.T) {
 }
 
 // TestQueueBoundariesUnderTune proves that Tune growing a full pool admits
-// exactly as many waiting submitters as it makes room for.
+// exactly as many waiting submitters as it makes room for, each with a
+// worker of its own, up to the largest capacities.
 func TestQueueBoundariesUnderTune(t *testing.T) {
-	inBubble(t, "Tune growing a pool with parked minimum workers admits exactly the submitters there is room for", func(t *testing.T) {
-		for round := range rounds(20) {
-			p := newPool(t, tide.WithCapacity(3), tide.WithMinWorkers(3), tide.WithQueueSize(0))
-			require.NoError(t, p.Tune(1)) // two minimum workers retire
-			g := newGate()
-			p.Go(g.task())
-			errcs := parkSubmitters(p, 5, g.task())
-			require.NoError(t, p.Tune(5)) // two minimum workers again, and room for two more
-			synctest.Wait()
-			for i, errc := range errcs {
-				assert.Equal(t, i == len(errcs)-1, pending(errc), "round %d: submitter %d", round, i)
+	type growth struct {
+		name             string
+		opts             []tide.Option
+		n, cap, admitted int // Tune(n); then Cap(), and how many of 9 waiting submitters get in
+	}
+	// Two of three minimum workers retire at Tune(1); Tune(5) brings them back, and room for two more.
+	rows := []growth{{"parked minimum workers", []tide.Option{tide.WithCapacity(3), tide.WithMinWorkers(3)}, 5, 5, 4}}
+	for _, c := range hugeCapacities() {
+		rows = append(rows, growth{fmt.Sprintf("a capacity of %d", c.n), []tide.Option{tide.WithCapacity(c.n)}, c.n, c.cap, 9})
+	}
+	for _, c := range rows {
+		name := fmt.Sprintf("Tune(%d) on a pool (%s) shrunk to one and full admits exactly the submitters there is room for", c.n, c.name)
+		inBubble(t, name, func(t *testing.T) {
+			for round := range rounds(20) {
+				p := newPool(t, append(c.opts, tide.WithQueueSize(0))...)
+				require.NoError(t, p.Tune(1))
+				g := newGate()
+				p.Go(g.task())
+				errcs := parkSubmitters(p, 9, g.task())
+				require.NoError(t, p.Tune(c.n))
+				assert.Equal(t, c.cap, p.Cap())
+				synctest.Wait()
+				for i, errc := range errcs {
+					assert.Equal(t, i >= c.admitted, pending(errc), "round %d: submitter %d", round, i)
+				}
+				st := p.Stats()
+				want := tide.Stats{Capacity: c.cap, Workers: 1 + c.admitted, Running: 1 + c.admitted, Blocked: 9 - c.admitted,
+					Submitted: uint64(1 + c.admitted), Spawned: st.Spawned, Retired: st.Retired}
+				assert.Equal(t, want, st, "round %d", round)
+				g.open()
+				p.Wait()
 			}
-			st := p.Stats()
-			assert.Equal(t, 5, st.Running, "round %d", round)
-			assert.Zero(t, st.Waiting, "round %d", round)
-			g.open()
-			p.Wait()
-		}
-	})
+		})
+	}
 }

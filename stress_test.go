@@ -89,13 +89,15 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 }
 
 // TestCountersConsistent proves, in real time, that Stats never shows an
-// impossible snapshot while every path of the engine runs at once.
+// impossible snapshot, no task is lost and the cap holds while every path
+// of the engine runs at once, Tune swinging the capacity.
 func TestCountersConsistent(t *testing.T) {
 	t.Run("while submitters churn the pool (panics, Goexits, Tune, withdrawn waits, workers expiring as they are reused), "+
-		"every snapshot is consistent, every accepted task runs once and the cap holds", func(t *testing.T) {
+		"every snapshot is consistent, every accepted task runs once and the cap holds; once Tune settles at n, a new wave "+
+		"never runs more than n tasks, and workers fall to n", func(t *testing.T) {
 		// A 1 µs expiry: the reaper retires workers at the very moments
 		// submitters pop them off the idle stack.
-		const submitters, queueSize, maxCap = 8, 4, 6
+		const submitters, queueSize, maxCap, settled = 8, 4, 6, 2
 		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(queueSize), tide.WithExpiry(time.Microsecond),
 			tide.WithPanicHandler(func(any) {}))
 		stop := watchStats(t, p, func(st tide.Stats) bool {
@@ -140,15 +142,27 @@ func TestCountersConsistent(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		require.NoError(t, p.Tune(settled)) // the churn's last tasks may still be running or queued
 		p.Wait()
-		stop()
 		for id := range runs {
 			require.Equal(t, accepted[id].Load(), runs[id].Load(), "submitter %d, task %d ran as often as it was accepted", id/calls, id%calls)
 		}
-		assert.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
+		require.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
+		hw.peak.Store(0)
+		for range 4 {
+			wg.Go(func() {
+				for range rounds(2000) / 4 {
+					p.Go(func() { hw.enter(); runtime.Gosched(); hw.exit() })
+				}
+			})
+		}
+		wg.Wait()
+		p.Wait()
+		stop()
+		assert.LessOrEqual(t, hw.peak.Load(), int64(settled), "a task started above the settled cap")
 		st := p.Stats()
+		assert.LessOrEqual(t, st.Workers, settled, "surplus workers outlived their task")
 		assert.Equal(t, st.Submitted, st.Completed)
 		assert.Equal(t, uint64(submitters*calls/5), st.Panicked)
-		assert.LessOrEqual(t, st.Workers, p.Cap())
 	})
 }

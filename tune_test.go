@@ -1,11 +1,7 @@
 package tide_test
 
 import (
-	"context"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
@@ -71,49 +67,5 @@ func TestTuneCapHolds(t *testing.T) {
 		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: grown + 10, Completed: grown + 10,
 			Spawned: grown, Retired: grown - 1}, p.Stats(), "shrinking retires surplus idle workers at once")
 		assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
-	})
-}
-
-// TestConcurrentTuneCapHolds proves, in real time, that the cap holds and
-// no task is lost while Tune races submitters.
-func TestConcurrentTuneCapHolds(t *testing.T) {
-	t.Run("while Tune swings, every task runs and the cap holds; once it settles at n, a new wave never runs more than n tasks, and workers fall to n", func(t *testing.T) {
-		const maxCap, settled = 8, 2
-		p := newPool(t, tide.WithCapacity(maxCap), tide.WithQueueSize(16))
-		ctx, stop := context.WithCancel(context.Background())
-		var tuner sync.WaitGroup
-		tuner.Go(func() {
-			for n := 1; ctx.Err() == nil; n = n%maxCap + 1 {
-				assert.NoError(t, p.Tune(n))
-				runtime.Gosched()
-			}
-		})
-		var hw highWater
-		var ran atomic.Int64
-		wave := func(tasks int) {
-			var wg sync.WaitGroup
-			for range 4 {
-				wg.Go(func() {
-					for range tasks / 4 {
-						p.Go(func() { hw.enter(); ran.Add(1); runtime.Gosched(); hw.exit() })
-					}
-				})
-			}
-			wg.Wait()
-		}
-		swinging, settledWave := rounds(4000), rounds(2000)
-		wave(swinging) // while Tune swings between 1 and maxCap
-		stop()
-		tuner.Wait()
-		require.NoError(t, p.Tune(settled)) // the wave's last tasks are still running or queued
-		p.Wait()
-		require.Equal(t, int64(swinging), ran.Load(), "every task of the wave ran")
-		require.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
-		hw.peak.Store(0)
-		wave(settledWave)
-		p.Wait()
-		assert.Equal(t, int64(swinging+settledWave), ran.Load())
-		assert.LessOrEqual(t, hw.peak.Load(), int64(settled), "a task started above the settled cap")
-		assert.LessOrEqual(t, p.Stats().Workers, settled, "surplus workers outlived their task")
 	})
 }
