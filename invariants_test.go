@@ -16,9 +16,9 @@ import (
 )
 
 // TestNoStrandedTask proves the scheduler's invariants (doc/scheduler.md)
-// under the paths that retire workers: Tune down, the reaper and Release.
-// Each case is a deadlock or a broken queue bound once found, where workers
-// were retired right after tasks were handed to them, before they started.
+// under the paths that retire workers, Tune down and the reaper. Each case is
+// a deadlock or a broken queue bound once found, where workers were retired
+// right after tasks were handed to them, before they started.
 func TestNoStrandedTask(t *testing.T) {
 	// A waits for B. Both were accepted while a worker was idle, so each owns
 	// one; Tune(1) must not retire B's worker before B runs.

@@ -11,8 +11,11 @@ import (
 	"github.com/tidego/tide"
 )
 
-// TestTune proves that Tune refuses a capacity below one.
-func TestTune(t *testing.T) {
+// TestTuneCapHolds proves that a new capacity takes effect at once where it
+// can (growing starts queued tasks, shrinking retires surplus idle workers)
+// and otherwise as busy workers finish, never letting a task start above it;
+// and that a capacity below one is refused.
+func TestTuneCapHolds(t *testing.T) {
 	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(3))
 		for _, n := range []int{0, -1, math.MinInt} {
@@ -20,12 +23,7 @@ func TestTune(t *testing.T) {
 		}
 		assert.Equal(t, 3, p.Cap())
 	})
-}
 
-// TestTuneCapHolds proves that a new capacity takes effect at once where it
-// can (growing starts queued tasks, shrinking retires surplus idle workers)
-// and otherwise as busy workers finish, never letting a task start above it.
-func TestTuneCapHolds(t *testing.T) {
 	inBubble(t, "Tune growing starts queued tasks at once; after it shrinks a busy pool, running tasks fall to n as busy "+
 		"ones finish, queued ones start only below n, and surplus idle workers retire at once", func(t *testing.T) {
 		const grown, after = 6, 2
