@@ -19,25 +19,26 @@ import (
 
 // parkInOrder runs one gated task more than there are gaps, then lets them
 // finish one at a time, each gap apart, so that their workers park in that
-// order. It returns the goroutine ids of the workers in the order they parked.
-func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) []uint64 {
+// order. It returns the goroutine ids of the workers, and when each parked,
+// in the order they parked.
+func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) (ids []uint64, parked []time.Time) {
 	t.Helper()
 	gates := make([]gate, len(gaps)+1)
-	ids := make([]atomic.Uint64, len(gates))
+	goids := make([]atomic.Uint64, len(gates))
 	for i := range gates {
 		gates[i] = newGate()
-		p.Go(func() { ids[i].Store(goid()); <-gates[i] })
+		p.Go(func() { goids[i].Store(goid()); <-gates[i] })
 	}
 	synctest.Wait()
-	order := make([]uint64, len(gates))
 	for i, gap := range append([]time.Duration{0}, gaps...) {
 		time.Sleep(gap)
 		gates[i].open()
 		synctest.Wait()
-		order[i] = ids[i].Load()
+		ids = append(ids, goids[i].Load())
+		parked = append(parked, time.Now())
 	}
 	require.Equal(t, len(gates), p.Idle())
-	return order
+	return ids, parked
 }
 
 // TestRetirement proves the reaper's promises: a parked worker is retired
@@ -53,24 +54,17 @@ func TestRetirement(t *testing.T) {
 		// Pairs of workers park a millisecond, a nanosecond, and no time apart:
 		// the reaper, waking at the first one's expiry, sees the second short
 		// of its own, or due at the same instant.
-		gaps := []time.Duration{300 * time.Millisecond, time.Millisecond, 509 * time.Millisecond, time.Nanosecond, 0}
-		n := len(gaps) + 1
-		ids := parkInOrder(t, p, gaps...)
-		last := time.Now()
-		parked := make([]time.Time, n) // when worker i parked
-		parked[n-1] = last
-		for i := n - 2; i >= 0; i-- {
-			parked[i] = parked[i+1].Add(-gaps[i])
-		}
+		ids, parked := parkInOrder(t, p, 300*time.Millisecond, time.Millisecond, 509*time.Millisecond, time.Nanosecond, 0)
+		n := len(ids)
 		// A nanosecond before and at each expiry and twice it, and every 10 ms:
 		var instants []time.Time
-		for i := range n {
+		for _, at := range parked {
 			for _, d := range []time.Duration{expiry - time.Nanosecond, expiry, 2*expiry - time.Nanosecond, 2 * expiry} {
-				instants = append(instants, parked[i].Add(d))
+				instants = append(instants, at.Add(d))
 			}
 		}
 		for d := time.Duration(0); d <= 3*expiry; d += 10 * time.Millisecond {
-			instants = append(instants, last.Add(d))
+			instants = append(instants, parked[n-1].Add(d))
 		}
 		slices.SortFunc(instants, time.Time.Compare)
 		for _, at := range instants {
@@ -101,7 +95,7 @@ func TestRetirement(t *testing.T) {
 		// Four workers park 250 ms apart, and the last two parked are reused
 		// from 900 ms to 1200 ms: the others, retired at 1000 ms and 1250 ms,
 		// keep the reaper running meanwhile.
-		ids := parkInOrder(t, p, 250*time.Millisecond, 250*time.Millisecond, 250*time.Millisecond)
+		ids, _ := parkInOrder(t, p, 250*time.Millisecond, 250*time.Millisecond, 250*time.Millisecond)
 		time.Sleep(150 * time.Millisecond)
 		g := newGate()
 		ran := make([]atomic.Uint64, 2)
