@@ -135,7 +135,7 @@ func TestQueueBoundariesUnderTune(t *testing.T) {
 		rows = append(rows, growth{fmt.Sprintf("a capacity of %d", c.n), []tide.Option{tide.WithCapacity(c.n)}, c.n, c.cap, 9})
 	}
 	for _, c := range rows {
-		name := fmt.Sprintf("Tune(%d) on a pool (%s) shrunk to one and full admits exactly the submitters there is room for", c.n, c.name)
+		name := fmt.Sprintf("Tune(%d) on a full pool (%s) admits exactly the submitters there is room for", c.n, c.name)
 		inBubble(t, name, func(t *testing.T) {
 			for round := range rounds(20) {
 				p := newPool(t, append(c.opts, tide.WithQueueSize(0))...)

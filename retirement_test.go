@@ -85,7 +85,8 @@ func TestRetirement(t *testing.T) {
 				}
 			}
 		}
-		assert.Equal(t, tide.Stats{Capacity: -1, Submitted: uint64(n), Completed: uint64(n), Spawned: uint64(n), Retired: uint64(n)}, p.Stats())
+		all := uint64(n)
+		assert.Equal(t, tide.Stats{Capacity: -1, Submitted: all, Completed: all, Spawned: all, Retired: all}, p.Stats())
 		assert.Zero(t, poolGoroutines())
 	})
 

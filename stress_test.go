@@ -148,7 +148,7 @@ func TestCountersConsistent(t *testing.T) {
 		require.NoError(t, p.Tune(settled)) // the churn's last tasks may still be running or queued
 		p.Wait()
 		for id := range runs {
-			require.Equal(t, accepted[id].Load(), runs[id].Load(), "submitter %d, task %d ran as often as it was accepted", id/calls, id%calls)
+			require.Equal(t, accepted[id].Load(), runs[id].Load(), "submitter %d, task %d", id/calls, id%calls)
 		}
 		require.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
 		hw.peak.Store(0)

@@ -100,7 +100,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			synctest.Wait()
 			require.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{withdrawn})[0])
 			require.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.capacity, Running: c.capacity, Waiting: c.queueSize,
-				Blocked: k, Submitted: 2, Spawned: uint64(c.capacity)}, p.Stats(), "a busy worker was retired, or the withdrawn task counted")
+				Blocked: k, Submitted: 2, Spawned: uint64(c.capacity)}, p.Stats(), "a busy worker retired, or the withdrawn task counted")
 			surplus := c.capacity - c.tunedTo
 			admitted := 0
 			for i := range surplus + k {
@@ -128,7 +128,8 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 // every worker does the same, only something outside the pool can make
 // (ants #197).
 func TestSubmitFromOwnTask(t *testing.T) {
-	inBubble(t, "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it", func(t *testing.T) {
+	name := "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it"
+	inBubble(t, name, func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
 		inner := make(chan error, 2)
 		p.Go(func() {
