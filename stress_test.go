@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -20,80 +19,98 @@ import (
 // Concurrency stress: many goroutines against one pool. Under -short they
 // run fewer rounds, so that CI can repeat them many times.
 
+// watchStats samples p.Stats on its own goroutine, from before it returns
+// until the returned stop is called, failing the test at the first snapshot
+// that ok refuses.
+func watchStats(t *testing.T, p *tide.Pool, ok func(tide.Stats) bool) (stop func()) {
+	var done atomic.Bool
+	var sampler sync.WaitGroup
+	sampled := make(chan struct{})
+	sampler.Go(func() {
+		st := p.Stats()
+		close(sampled)
+		for ok(st) && !done.Load() {
+			st = p.Stats()
+		}
+		if !ok(st) {
+			t.Errorf("inconsistent snapshot: %+v", st)
+		}
+	})
+	<-sampled
+	return func() {
+		done.Store(true)
+		sampler.Wait()
+	}
+}
+
+// TestConcurrentReleaseEveryCall proves that a submission racing Release is
+// accepted and runs once, or is refused with ErrPoolClosed, whichever its
+// kind, and that none is accepted after Release returns.
 func TestConcurrentReleaseEveryCall(t *testing.T) {
 	for _, c := range []struct{ capacity, queueSize int }{{8, 0}, {16, 64}} {
-		t.Run(fmt.Sprintf("Submit, SubmitContext and Go racing Release each accept once or refuse with ErrPoolClosed, and none is stranded (capacity %d, queue size %d)", c.capacity, c.queueSize), func(t *testing.T) {
-			// In a bubble, a stranded submitter is reported as a deadlock
-			// instead of hanging the test.
-			synctest.Test(t, func(t *testing.T) {
-				n := rounds(10000)
-				p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize))
-				runs := make([]atomic.Int32, n)
-				accepted := make([]atomic.Bool, n)
-				start := make(chan struct{})
-				var wg sync.WaitGroup
-				for i := range n {
-					wg.Go(func() {
-						<-start
-						if err := submitBy(p, i, func() { runs[i].Add(1) }); err == nil {
-							accepted[i].Store(true)
-						} else {
-							assert.ErrorIs(t, err, tide.ErrPoolClosed, "call %d", i)
-						}
-					})
-				}
-				close(start)
-				for range rand.IntN(2000) { // let some calls in, and some park; any outcome is valid
-					runtime.Gosched()
-				}
-				p.Release()
-				atRelease := p.Stats().Submitted
-				wg.Wait()
-				require.NoError(t, p.ReleaseTimeout(virtualDeadline))
-				assert.Equal(t, atRelease, p.Stats().Submitted, "a call was accepted after Release returned")
-				total := 0
-				for i := range n {
-					want := int32(0)
-					if accepted[i].Load() {
-						want = 1
-						total++
+		name := fmt.Sprintf("Submit, SubmitContext and Go racing Release each accept once or refuse with ErrPoolClosed, "+
+			"and none is stranded (capacity %d, queue size %d)", c.capacity, c.queueSize)
+		// In a bubble, a stranded submitter is reported as a deadlock instead
+		// of hanging the test.
+		inBubble(t, name, func(t *testing.T) {
+			n := rounds(10000)
+			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize))
+			runs := make([]atomic.Int32, n)
+			accepted := make([]atomic.Int32, n) // 1 once accepted
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					if err := submitBy(p, i, func() { runs[i].Add(1) }); err != nil {
+						assert.ErrorIs(t, err, tide.ErrPoolClosed, "call %d", i)
+					} else {
+						accepted[i].Store(1)
 					}
-					require.Equal(t, want, runs[i].Load(), "call %d", i)
-				}
-				st := p.Stats()
-				assert.Equal(t, uint64(total), st.Submitted)
-				assert.Equal(t, st.Submitted, st.Completed)
-				assert.Zero(t, st.Workers)
-			})
+				})
+			}
+			close(start)
+			for range rand.IntN(2000) { // let some calls in, and some park; any outcome is valid
+				runtime.Gosched()
+			}
+			p.Release()
+			atRelease := p.Stats().Submitted
+			wg.Wait()
+			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+			assert.Equal(t, atRelease, p.Stats().Submitted, "a call was accepted after Release returned")
+			var total uint64
+			for i := range n {
+				require.Equal(t, accepted[i].Load(), runs[i].Load(), "call %d ran as often as it was accepted", i)
+				total += uint64(accepted[i].Load())
+			}
+			st := p.Stats()
+			assert.Equal(t, total, st.Submitted)
+			assert.Equal(t, st.Submitted, st.Completed)
+			assert.Zero(t, st.Workers)
 		})
 	}
 }
 
+// TestCountersConsistent proves, in real time, that Stats never shows an
+// impossible snapshot, no task is lost and the cap holds while every path
+// of the engine runs at once, Tune swinging the capacity.
 func TestCountersConsistent(t *testing.T) {
-	t.Run("while submitters churn the pool (panics, Goexits, Tune, withdrawn waits, workers expiring as they are reused), every snapshot is consistent, every accepted task runs once and the cap holds", func(t *testing.T) {
-		// Real time with a 1 µs expiry: the reaper retires workers at the very
-		// moments submitters pop them off the idle stack.
-		const submitters, queueSize, maxCap = 8, 4, 6
+	t.Run("while submitters churn the pool (panics, Goexits, Tune, withdrawn waits, workers expiring as they are reused), "+
+		"every snapshot is consistent, every accepted task runs once and the cap holds; once Tune settles at n, a new wave "+
+		"never runs more than n tasks, and workers fall to n", func(t *testing.T) {
+		// A 1 µs expiry: the reaper retires workers at the very moments
+		// submitters pop them off the idle stack.
+		const submitters, queueSize, maxCap, settled = 8, 4, 6, 2
 		p := newPool(t, tide.WithCapacity(4), tide.WithQueueSize(queueSize), tide.WithExpiry(time.Microsecond),
 			tide.WithPanicHandler(func(any) {}))
-		ctx, stop := context.WithCancel(context.Background())
-		var sampler sync.WaitGroup
-		var samples atomic.Int64
-		sampler.Go(func() {
-			for ctx.Err() == nil {
-				st := p.Stats()
-				samples.Add(1)
-				if st.Running < 0 || st.Idle < 0 || st.Waiting < 0 || st.Workers < 0 || st.Waiting > queueSize || st.Workers > maxCap ||
-					st.Idle > st.Workers || uint64(st.Workers) != st.Spawned-st.Retired ||
-					st.Completed > st.Submitted || st.Panicked > st.Completed {
-					t.Errorf("inconsistent snapshot: %+v", st)
-					return
-				}
-			}
+		stop := watchStats(t, p, func(st tide.Stats) bool {
+			return st.Running >= 0 && st.Idle >= 0 && st.Waiting >= 0 && st.Workers >= 0 && st.Waiting <= queueSize &&
+				st.Workers <= maxCap && st.Idle <= st.Workers && uint64(st.Workers) == st.Spawned-st.Retired &&
+				st.Completed <= st.Submitted && st.Panicked <= st.Completed
 		})
 		calls := rounds(1000) // a multiple of 5
 		runs := make([]atomic.Int32, submitters*calls)
-		withdrawn := make([]atomic.Bool, submitters*calls)
+		accepted := make([]atomic.Int32, submitters*calls) // 1 once a plain task is accepted
 		var hw highWater
 		var wg sync.WaitGroup
 		for s := range submitters {
@@ -112,11 +129,14 @@ func TestCountersConsistent(t *testing.T) {
 						ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rand.IntN(50))*time.Microsecond)
 						if err := p.SubmitContext(ctx, task); err != nil {
 							assert.ErrorIs(t, err, context.DeadlineExceeded)
-							withdrawn[id].Store(true)
+						} else {
+							accepted[id].Store(1)
 						}
 						cancel()
 					default:
-						assert.NoError(t, p.Submit(task))
+						if assert.NoError(t, p.Submit(task)) {
+							accepted[id].Store(1)
+						}
 					}
 					if i%16 == 0 {
 						time.Sleep(time.Duration(i%3) * time.Microsecond) // let some workers park and expire
@@ -125,23 +145,27 @@ func TestCountersConsistent(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		require.NoError(t, p.Tune(settled)) // the churn's last tasks may still be running or queued
+		p.Wait()
+		for id := range runs {
+			require.Equal(t, accepted[id].Load(), runs[id].Load(), "submitter %d, task %d", id/calls, id%calls)
+		}
+		require.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
+		hw.peak.Store(0)
+		for range 4 {
+			wg.Go(func() {
+				for range rounds(2000) / 4 {
+					p.Go(func() { hw.enter(); runtime.Gosched(); hw.exit() })
+				}
+			})
+		}
+		wg.Wait()
 		p.Wait()
 		stop()
-		sampler.Wait()
-		require.Positive(t, samples.Load())
-		for id := range runs {
-			if s, i := id/calls, id%calls; (s+i)%5 >= 3 { // a plain task
-				want := int32(1)
-				if withdrawn[id].Load() {
-					want = 0
-				}
-				require.Equal(t, want, runs[id].Load(), "submitter %d, task %d", s, i)
-			}
-		}
-		assert.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
+		assert.LessOrEqual(t, hw.peak.Load(), int64(settled), "a task started above the settled cap")
 		st := p.Stats()
+		assert.LessOrEqual(t, st.Workers, settled, "surplus workers outlived their task")
 		assert.Equal(t, st.Submitted, st.Completed)
 		assert.Equal(t, uint64(submitters*calls/5), st.Panicked)
-		assert.LessOrEqual(t, st.Workers, p.Cap())
 	})
 }

@@ -1,12 +1,7 @@
 package tide_test
 
 import (
-	"context"
-	"fmt"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
@@ -16,7 +11,11 @@ import (
 	"github.com/tidego/tide"
 )
 
-func TestTune(t *testing.T) {
+// TestTuneCapHolds proves that a new capacity takes effect at once where it
+// can (growing starts queued tasks, shrinking retires surplus idle workers)
+// and otherwise as busy workers finish, never letting a task start above it;
+// and that a capacity below one is refused.
+func TestTuneCapHolds(t *testing.T) {
 	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(3))
 		for _, n := range []int{0, -1, math.MinInt} {
@@ -25,132 +24,46 @@ func TestTune(t *testing.T) {
 		assert.Equal(t, 3, p.Cap())
 	})
 
-	t.Run("growing starts queued tasks at once, up to the new capacity", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1))
-			g := newGate()
-			for range 10 {
-				p.Go(g.task())
-			}
-			synctest.Wait()
-			require.Equal(t, 9, p.Waiting())
-			require.NoError(t, p.Tune(4))
-			assert.Equal(t, 4, p.Cap())
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: 4, Workers: 4, Running: 4, Waiting: 6, Submitted: 10, Spawned: 4}, p.Stats())
-			g.open()
-		})
-	})
-
-	for _, c := range hugeCapacities() {
-		t.Run(fmt.Sprintf("growing to %d admits every waiting submitter, and shrinking back to one leaves one worker", c.n), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-				g := newGate()
-				p.Go(g.task())
-				errcs := parkSubmitters(p, 9, g.task())
-				require.NoError(t, p.Tune(c.n))
-				assert.Equal(t, c.cap, p.Cap())
-				for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-					assert.NoError(t, err, "submitter %d", i)
-				}
-				synctest.Wait()
-				assert.Equal(t, 10, p.Running())
-				require.NoError(t, p.Tune(1))
-				g.open()
-				p.Wait()
-				synctest.Wait()
-				assert.Equal(t, 1, p.Stats().Workers)
-			})
-		})
-	}
-
-	t.Run("shrinking retires surplus idle workers at once", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(4))
-			burst(t, p, 4)
-			require.NoError(t, p.Tune(1))
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4, Spawned: 4, Retired: 3}, p.Stats())
-			assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
-		})
-	})
-}
-
-func TestTuneCapHolds(t *testing.T) {
-	t.Run("after Tune shrinks a busy pool, running tasks fall to n as busy ones finish, and queued ones start only below n", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			const before, after = 6, 2
-			p := newPool(t, tide.WithCapacity(before))
-			busy := make([]gate, before)
-			for i := range busy {
-				busy[i] = newGate()
-				p.Go(busy[i].task())
-			}
-			queued := newGate()
-			for range 10 {
-				p.Go(queued.task())
-			}
-			synctest.Wait()
-			require.NoError(t, p.Tune(after))
-			assert.Equal(t, after, p.Cap())
-			assert.Equal(t, before, p.Stats().Workers, "busy workers finish their task first")
-			for i, g := range busy {
-				g.open()
-				synctest.Wait()
-				left := before - 1 - i
-				st := p.Stats()
-				require.Equal(t, max(left, after), st.Running, "after %d busy tasks finished", i+1)
-				require.Equal(t, st.Running, st.Workers, "after %d busy tasks finished", i+1)
-				require.LessOrEqual(t, len(liveWorkers()), max(left, after), "worker goroutines after %d finished", i+1)
-			}
-			queued.open()
-			p.Wait()
-			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: before + 10, Completed: before + 10,
-				Spawned: before, Retired: before - after}, p.Stats())
-		})
-	})
-}
-
-func TestConcurrentTuneCapHolds(t *testing.T) {
-	t.Run("while Tune swings, every task runs and the cap holds; once it settles at n, a new wave never runs more than n tasks, and workers fall to n", func(t *testing.T) {
-		const maxCap, settled = 8, 2
-		p := newPool(t, tide.WithCapacity(maxCap), tide.WithQueueSize(16))
-		ctx, stop := context.WithCancel(context.Background())
-		var tuner sync.WaitGroup
-		tuner.Go(func() {
-			for n := 1; ctx.Err() == nil; n = n%maxCap + 1 {
-				assert.NoError(t, p.Tune(n))
-				runtime.Gosched()
-			}
-		})
-		var hw highWater
-		var ran atomic.Int64
-		wave := func(tasks int) {
-			var wg sync.WaitGroup
-			for range 4 {
-				wg.Go(func() {
-					for range tasks / 4 {
-						p.Go(func() { hw.enter(); ran.Add(1); runtime.Gosched(); hw.exit() })
-					}
-				})
-			}
-			wg.Wait()
+	inBubble(t, "Tune growing starts queued tasks at once; after it shrinks a busy pool, running tasks fall to n as busy "+
+		"ones finish, queued ones start only below n, and surplus idle workers retire at once", func(t *testing.T) {
+		const grown, after = 6, 2
+		p := newPool(t, tide.WithCapacity(1))
+		busy := make([]gate, grown)
+		for i := range busy {
+			busy[i] = newGate()
+			p.Go(busy[i].task())
 		}
-		swinging, settledWave := rounds(4000), rounds(2000)
-		wave(swinging) // while Tune swings between 1 and maxCap
-		stop()
-		tuner.Wait()
-		require.NoError(t, p.Tune(settled)) // the wave's last tasks are still running or queued
+		queued := newGate()
+		for range 10 {
+			p.Go(queued.task())
+		}
+		synctest.Wait()
+		require.Equal(t, grown-1+10, p.Waiting())
+		require.NoError(t, p.Tune(grown))
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: grown, Workers: grown, Running: grown, Waiting: 10, Submitted: grown + 10, Spawned: grown},
+			p.Stats(), "growing starts queued tasks at once, up to the new capacity")
+		require.NoError(t, p.Tune(after))
+		assert.Equal(t, after, p.Cap())
+		assert.Equal(t, grown, p.Stats().Workers, "busy workers finish their task first")
+		for i, g := range busy {
+			g.open()
+			synctest.Wait()
+			left := grown - 1 - i
+			st := p.Stats()
+			require.Equal(t, max(left, after), st.Running, "after %d busy tasks finished", i+1)
+			require.Equal(t, st.Running, st.Workers, "after %d busy tasks finished", i+1)
+			require.LessOrEqual(t, len(liveWorkers()), max(left, after), "worker goroutines after %d finished", i+1)
+		}
+		queued.open()
 		p.Wait()
-		require.Equal(t, int64(swinging), ran.Load(), "every task of the wave ran")
-		require.LessOrEqual(t, hw.peak.Load(), int64(maxCap))
-		hw.peak.Store(0)
-		wave(settledWave)
-		p.Wait()
-		assert.Equal(t, int64(swinging+settledWave), ran.Load())
-		assert.LessOrEqual(t, hw.peak.Load(), int64(settled), "a task started above the settled cap")
-		assert.LessOrEqual(t, p.Stats().Workers, settled, "surplus workers outlived their task")
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: grown + 10, Completed: grown + 10,
+			Spawned: grown, Retired: grown - after}, p.Stats())
+		require.NoError(t, p.Tune(1))
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: grown + 10, Completed: grown + 10,
+			Spawned: grown, Retired: grown - 1}, p.Stats(), "shrinking retires surplus idle workers at once")
+		assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
 	})
 }

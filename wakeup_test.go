@@ -15,17 +15,19 @@ import (
 	"github.com/tidego/tide"
 )
 
+// TestParkedSubmittersWakeUp proves that no waiting submitter is stranded
+// (doc/scheduler.md, invariant 6): every event that makes room admits them,
+// oldest first, and Release refuses them.
 func TestParkedSubmittersWakeUp(t *testing.T) {
 	const k = 6 // parked submitters, two of each kind
 
-	// Each event below fires once, on a pool whose only worker is busy with
-	// a gated task and whose queue is full, with k submitters parked behind
-	// it. The parked submitters' tasks return at once, so the room one event
-	// makes passes from each to the next: all k must return.
+	// Each event fires once, on a pool whose only worker is busy with a gated
+	// task and whose queue is full. The parked submitters' tasks return at
+	// once, so the room one event makes passes from each to the next.
 	events := []struct {
 		name string
 		end  func()                 // how the busy task ends once its gate opens
-		fire func(*tide.Pool) error // the event; nil: the busy task's gate opens
+		fire func(*tide.Pool) error // the event; nil: the busy task's gate opens, and it ends
 		opts []tide.Option
 		want error // what every parked submitter gets
 	}{
@@ -34,215 +36,117 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		{name: "a task that panics under a panic handler that panics too", end: func() { panic("boom") },
 			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()}},
 		{name: "a task that calls runtime.Goexit", end: runtime.Goexit},
-		{name: "Tune growing the capacity", fire: func(p *tide.Pool) error { return p.Tune(2) }},
-		{name: "Release", fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
+		{name: "Tune growing the capacity", end: func() {}, fire: func(p *tide.Pool) error { return p.Tune(2) }},
+		{name: "Release", end: func() {}, fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
 	}
 	for _, queueSize := range []int{0, 1} {
 		for _, ev := range events {
-			t.Run(fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize), func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
-					p := newPool(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
-					g := newGate()
-					open := sync.OnceFunc(g.open)
-					t.Cleanup(open) // before the pool's release, so that a failure reports itself, not a deadlock
-					require.NoError(t, p.Submit(func() {
-						<-g
-						if ev.end != nil {
-							ev.end()
-						}
-					}))
-					for range queueSize {
-						require.NoError(t, p.Submit(func() {}))
-					}
-					errcs := parkSubmitters(p, k, func() {})
-					for i, errc := range errcs {
-						require.True(t, pending(errc), "submitter %d must wait for room", i)
-					}
-
-					if ev.fire == nil {
-						open()
-					} else {
-						require.NoError(t, ev.fire(p))
-					}
-					for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-						assert.ErrorIs(t, err, ev.want, "submitter %d", i) // with want nil: err is nil
-					}
-					open() // if the event left the busy task waiting
-					p.Wait()
-					synctest.Wait()
-					st := p.Stats()
-					accepted := uint64(1 + queueSize)
-					if ev.want == nil {
-						accepted += k
-					}
-					assert.Equal(t, accepted, st.Submitted)
-					assert.Equal(t, accepted, st.Completed)
-					assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
-				})
+			name := fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize)
+			inBubble(t, name, func(t *testing.T) {
+				p := newPool(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
+				g := newGate()
+				open := sync.OnceFunc(g.open)
+				t.Cleanup(open) // before the pool's release, so that a failure reports itself, not a deadlock
+				require.NoError(t, p.Submit(func() { <-g; ev.end() }))
+				for range queueSize {
+					require.NoError(t, p.Submit(func() {}))
+				}
+				errcs := parkSubmitters(p, k, func() {})
+				require.Equal(t, k, p.Stats().Blocked, "every submitter waits for room")
+				if ev.fire == nil {
+					open()
+				} else {
+					require.NoError(t, ev.fire(p))
+				}
+				for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+					assert.ErrorIs(t, err, ev.want, "submitter %d", i) // with want nil: err is nil
+				}
+				open() // if the event left the busy task waiting
+				p.Wait()
+				synctest.Wait()
+				st := p.Stats()
+				accepted := uint64(1 + queueSize)
+				if ev.want == nil {
+					accepted += k
+				}
+				assert.Equal(t, accepted, st.Submitted)
+				assert.Equal(t, accepted, st.Completed)
+				assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
 			})
 		}
 	}
 
-	t.Run("a finishing task that makes room only in the queue admits the first parked submitter into it", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-			busy, queued := newGate(), newGate()
-			p.Go(busy.task())
-			p.Go(queued.task())
-			errcs := parkSubmitters(p, k, queued.task())
-			busy.open() // the worker takes the queued task, which blocks: one queue slot frees
-			synctest.Wait()
-			require.NoError(t, requireReturnWithin(t, virtualDeadline, errcs[:1])[0])
-			for i, errc := range errcs[1:] {
-				assert.True(t, pending(errc), "submitter %d: the queue is full again", i+1)
-			}
-			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: k - 1, Submitted: 3, Completed: 1, Spawned: 1}, p.Stats())
-			queued.open()
-			requireReturnWithin(t, virtualDeadline, errcs[1:])
-		})
-	})
-
-	t.Run("a worker retired after Tune shrank the pool does not take the room from parked submitters", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(0))
-			first, second := newGate(), newGate()
-			p.Go(first.task())
-			p.Go(second.task())
-			errcs := parkSubmitters(p, k, func() {})
-			require.NoError(t, p.Tune(1))
-
-			first.open() // its worker is surplus and retires: still no room
-			synctest.Wait()
-			require.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Blocked: k, Submitted: 2, Completed: 1, Spawned: 2, Retired: 1}, p.Stats())
-			for i, errc := range errcs {
-				require.True(t, pending(errc), "submitter %d: the pool is still full", i)
-			}
-
-			second.open() // the remaining worker makes room, passed on to all
-			for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-				assert.NoError(t, err, "submitter %d", i)
-			}
-			p.Wait()
-			synctest.Wait()
-			assert.Equal(t, 1, p.Stats().Workers)
-		})
-	})
-
-	t.Run("time passing while submitters wait retires no busy worker, and each finishing task admits one", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(2), tide.WithQueueSize(0), tide.WithExpiry(time.Second))
-			tokens := make(chan struct{}) // each send lets one running task return
+	// Every task here returns when it receives a token. Time passes while the
+	// submitters wait, and a SubmitContext ahead of them gives up meanwhile.
+	for _, c := range []struct{ capacity, tunedTo, queueSize int }{{2, 2, 0}, {1, 1, 1}, {2, 1, 0}} {
+		name := fmt.Sprintf("while submitters wait (capacity %d tuned to %d, queue size %d), time passing retires no busy "+
+			"worker, one that gives up leaves its place, a worker retired as surplus makes no room, and each finishing "+
+			"task admits exactly the oldest one", c.capacity, c.tunedTo, c.queueSize)
+		inBubble(t, name, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
+			tokens := make(chan struct{})
 			task := func() { <-tokens }
-			p.Go(task)
-			p.Go(task)
+			for range 2 {
+				p.Go(task)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			withdrawn := make(chan error, 1)
+			go func() { withdrawn <- p.SubmitContext(ctx, task) }()
+			synctest.Wait()
 			errcs := parkSubmitters(p, k, task)
+			require.NoError(t, p.Tune(c.tunedTo))
 			time.Sleep(10 * time.Second)
 			synctest.Wait()
-			require.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Running: 2, Blocked: k, Submitted: 2, Spawned: 2}, p.Stats(), "busy workers are not retired")
-			for i := range k {
+			require.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{withdrawn})[0])
+			require.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.capacity, Running: c.capacity, Waiting: c.queueSize,
+				Blocked: k, Submitted: 2, Spawned: uint64(c.capacity)}, p.Stats(), "a busy worker retired, or the withdrawn task counted")
+			surplus := c.capacity - c.tunedTo
+			admitted := 0
+			for i := range surplus + k {
 				tokens <- struct{}{}
 				synctest.Wait()
-				for j, errc := range errcs[i:] {
-					require.Equal(t, j > 0, pending(errc), "after %d tasks returned, submitter %d", i+1, i+j)
+				want := max(0, i+1-surplus)
+				for j := admitted; j < k; j++ {
+					require.Equal(t, j >= want, pending(errcs[j]), "after %d tasks returned, submitter %d", i+1, j)
 				}
+				admitted = want
 				require.Zero(t, p.Idle(), "a worker parked while a submitter waits, or one is left running nothing")
+				require.Equal(t, c.queueSize, p.Waiting(), "the queue is full again")
 			}
-			tokens <- struct{}{}
-			tokens <- struct{}{}
+			close(tokens)
 			p.Wait()
-			assert.Equal(t, uint64(2+k), p.Stats().Completed)
-		})
-	})
-
-	t.Run("a cancelled SubmitContext leaves the room to the submitters behind it", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			g := newGate()
-			p.Go(g.task())
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			cancelled := make(chan error, 1)
-			go func() { cancelled <- p.SubmitContext(ctx, func() { t.Error("a withdrawn task ran") }) }()
 			synctest.Wait()
-			errcs := parkSubmitters(p, k, func() {})
-			time.Sleep(time.Minute) // the first submitter's deadline passes
-			assert.Equal(t, context.DeadlineExceeded, <-cancelled)
-			assert.Equal(t, uint64(1), p.Stats().Submitted, "the withdrawn task is not counted")
-			g.open()
-			for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
-				assert.NoError(t, err, "submitter %d", i)
-			}
-			p.Wait()
-			assert.Equal(t, uint64(1+k), p.Stats().Completed)
-		})
-	})
-}
-
-func TestSubmitFromOwnTask(t *testing.T) {
-	// A task that submits to its own pool is a submitter like any other: on
-	// a full pool it waits for room, which, when every worker does the same,
-	// only something outside the pool can make (ants #197).
-	for _, ev := range []struct {
-		name string
-		fire func(*tide.Pool) error
-		want error // what the waiting inner Submit gets
-	}{
-		{"Release frees it with ErrPoolClosed", func(p *tide.Pool) error { p.Release(); return nil }, tide.ErrPoolClosed},
-		{"Tune growing frees it", func(p *tide.Pool) error { return p.Tune(2) }, nil},
-	} {
-		t.Run("with room the inner task is accepted; on its own full pool a blocking Submit waits, and "+ev.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
-				inner := make(chan error, 2)
-				p.Go(func() {
-					inner <- p.Submit(func() {}) // queued: the queue had room
-					inner <- p.Submit(func() {}) // no room until this task returns
-				})
-				require.NoError(t, <-inner)
-				time.Sleep(virtualDeadline)
-				synctest.Wait()
-				require.True(t, pending((<-chan error)(inner)), "the task waits for room that only its own return makes")
-				assert.Equal(t, 1, p.Running())
-				assert.Equal(t, 1, p.Waiting())
-
-				require.NoError(t, ev.fire(p))
-				assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0], ev.want)
-				require.NoError(t, p.ReleaseTimeout(virtualDeadline))
-				accepted := uint64(2) // the task and the one it queued
-				if ev.want == nil {
-					accepted++
-				}
-				st := p.Stats()
-				assert.Equal(t, accepted, st.Completed)
-				assert.Equal(t, accepted, st.Submitted)
-			})
+			assert.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.tunedTo, Idle: c.tunedTo, Submitted: 2 + k, Completed: 2 + k,
+				Spawned: uint64(c.capacity), Retired: uint64(surplus)}, p.Stats())
 		})
 	}
+}
 
-	t.Run("SubmitContext with a deadline gives up, and the pool goes on", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-			inner := make(chan error, 1)
-			p.Go(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-				defer cancel()
-				inner <- p.SubmitContext(ctx, func() { t.Error("a withdrawn task ran") })
-			})
-			assert.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
-			p.Go(func() {})
-			p.Wait()
-			assert.Equal(t, uint64(2), p.Stats().Completed, "the pool goes on")
+// TestSubmitFromOwnTask proves that a task submitting to its own pool is a
+// submitter like any other: on a full pool it waits for room, which, when
+// every worker does the same, only something outside the pool can make
+// (ants #197).
+func TestSubmitFromOwnTask(t *testing.T) {
+	name := "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it"
+	inBubble(t, name, func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+		inner := make(chan error, 2)
+		p.Go(func() {
+			inner <- p.Submit(func() {}) // queued: the queue had room
+			inner <- p.Submit(func() {})
 		})
-	})
-
-	t.Run("on a nonblocking pool Submit reports overload at once", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
-			inner := make(chan error, 1)
-			p.Go(func() { inner <- p.Submit(func() {}) })
-			assert.ErrorIs(t, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0], tide.ErrPoolOverload)
-			p.Wait()
-			assert.Equal(t, uint64(1), p.Stats().Completed)
-		})
+		require.NoError(t, <-inner)
+		time.Sleep(virtualDeadline)
+		synctest.Wait()
+		require.True(t, pending((<-chan error)(inner)), "the task's second Submit waits")
+		assert.Equal(t, 1, p.Running())
+		assert.Equal(t, 1, p.Waiting())
+		p.Release()
+		assert.Equal(t, tide.ErrPoolClosed, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
+		p.Wait()
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Submitted, "the task and the one it queued")
+		assert.Equal(t, uint64(2), st.Completed, "the task and the one it queued")
 	})
 }
