@@ -23,43 +23,50 @@ func TestMisbehavingTasks(t *testing.T) {
 	// submitter's run, the same worker (or its one replacement) serves again,
 	// and the counters add up.
 	cases := []struct {
-		name    string
-		task    func()
-		handler func(r any) // nil: no panic handler
-		retired uint64      // workers lost and replaced; a task that does not Goexit panics
-		check   func(a *assert.Assertions, got any, logs string)
+		name              string
+		task              func()
+		handler           func(r any)  // nil: no panic handler
+		logger            slog.Handler // nil: text to logs
+		panicked, retired uint64       // retired: workers lost and replaced
+		check             func(a *assert.Assertions, got any, logs string)
 	}{
-		{"panic(v) reaches the handler with v", func() { panic("boom") }, func(any) {}, 0,
+		{"panic(v) reaches the handler with v", func() { panic("boom") }, func(any) {}, nil, 1, 0,
 			func(a *assert.Assertions, got any, logs string) { a.Equal("boom", got) }},
-		{"panic(nil) reaches the handler as a *runtime.PanicNilError", func() { panic(nil) }, func(any) {}, 0,
+		{"panic(nil) reaches the handler as a *runtime.PanicNilError", func() { panic(nil) }, func(any) {}, nil, 1, 0,
 			func(a *assert.Assertions, got any, logs string) {
 				var pne *runtime.PanicNilError
 				err, _ := got.(error)
 				a.ErrorAs(err, &pne, "got %#v", got)
 			}},
-		{"panic(err) without a handler is logged with its stack", func() { panic(errors.New("no handler")) }, nil, 0,
+		{"panic(err) without a handler is logged with its stack", func() { panic(errors.New("no handler")) }, nil, nil, 1, 0,
 			func(a *assert.Assertions, got any, logs string) {
 				a.Contains(logs, "tide: task panicked")
 				a.Contains(logs, "no handler")
 				a.Contains(logs, "panic_test.go", "the stack names the task")
 			}},
-		{"a handler that panics is logged, and the task still counts once", func() { panic("task") }, func(any) { panic("handler") }, 0,
+		{"a handler that panics is logged, and the task still counts once", func() { panic("task") }, func(any) { panic("handler") }, nil, 1, 0,
 			func(a *assert.Assertions, got any, logs string) {
 				a.Contains(logs, "tide: panic handler panicked")
 				a.Contains(logs, "handler")
 			}},
-		{"runtime.Goexit ends the worker, which is replaced, and is no panic", runtime.Goexit, func(any) {}, 1,
+		{"runtime.Goexit ends the worker, which is replaced, and is no panic", runtime.Goexit, func(any) {}, nil, 0, 1,
 			func(a *assert.Assertions, got any, logs string) { a.Nil(got, "the handler was called") }},
+		{"a handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once", func() { panic("task") },
+			func(any) { runtime.Goexit() }, nil, 1, 1,
+			func(a *assert.Assertions, got any, logs string) { a.Equal("task", got) }},
+		{"a logger whose handler panics does not kill the process, and the panic is counted", func() { panic("task") },
+			nil, panickingHandler{}, 1, 0, func(a *assert.Assertions, got any, logs string) {}},
 	}
 	for _, c := range cases {
 		inBubble(t, c.name, func(t *testing.T) {
 			var logs syncBuffer
 			var mu sync.Mutex
 			var got any // what the handler was called with
-			opts := []tide.Option{
-				tide.WithCapacity(1), tide.WithQueueSize(1),
-				tide.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+			logger := c.logger
+			if logger == nil {
+				logger = slog.NewTextHandler(&logs, nil)
 			}
+			opts := []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1), tide.WithLogger(slog.New(logger))}
 			if c.handler != nil {
 				opts = append(opts, tide.WithPanicHandler(func(r any) {
 					mu.Lock()
@@ -92,47 +99,10 @@ func TestMisbehavingTasks(t *testing.T) {
 			synctest.Wait()
 			st := p.Stats()
 			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4,
-				Panicked: 1 - c.retired, Spawned: 1 + c.retired, Retired: c.retired}, st)
+				Panicked: c.panicked, Spawned: 1 + c.retired, Retired: c.retired}, st)
 			assert.Len(t, liveWorkers(), 1, "one worker goroutine, no more")
 		})
 	}
-}
-
-func TestPanics(t *testing.T) {
-	t.Run("a nil task given to Go panics on the worker with ErrNilTask", func(t *testing.T) {
-		var got atomic.Value
-		p := newPool(t, tide.WithPanicHandler(func(r any) { got.Store(r) }))
-		assert.NotPanics(t, func() { p.Go(nil) })
-		p.Wait()
-		err, _ := got.Load().(error)
-		assert.ErrorIs(t, err, tide.ErrNilTask)
-	})
-
-	inBubble(t, "a panic handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once and the pool serving", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { runtime.Goexit() }))
-		p.Go(func() { panic("task") })
-		var ran atomic.Bool
-		p.Go(func() { ran.Store(true) })
-		p.Wait()
-		synctest.Wait()
-		assert.True(t, ran.Load(), "the next task ran on a replacement worker")
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Completed)
-		assert.Equal(t, uint64(1), st.Panicked)
-		assert.Equal(t, st.Spawned-st.Retired, uint64(st.Workers))
-	})
-
-	t.Run("a logger whose handler panics does not kill the process, and the panic is counted", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithLogger(slog.New(panickingHandler{})))
-		p.Go(func() { panic("task") })
-		var ran atomic.Bool
-		p.Go(func() { ran.Store(true) })
-		p.Wait()
-		assert.True(t, ran.Load())
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Completed)
-		assert.Equal(t, uint64(1), st.Panicked)
-	})
 }
 
 // panickingHandler is a slog.Handler that panics on every record.
