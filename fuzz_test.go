@@ -18,32 +18,23 @@ import (
 	"github.com/tidego/tide"
 )
 
-// FuzzPool drives a pool with a random sequence of operations inside a
-// synctest bubble and, after each one, once the bubble is quiescent, checks
-// the pool against fuzzModel: which submitters have returned and with what,
-// which tasks are running, every gauge and counter, and the invariants that
-// hold whatever the model says. At the end every gate opens and
-// ReleaseTimeout must leave a pool with no goroutine and all gauges at zero,
-// every accepted task having run exactly once and no refused one.
-//
-// setup picks the options (see newFuzzHarness); each byte of ops is one
-// operation (see fuzzOps). The committed seeds under testdata/fuzz/FuzzPool
-// are named after what they exercise.
+// FuzzPool drives a pool with random operations inside a synctest bubble
+// and, after each one, checks the quiescent pool against a model (see check),
+// and at the end what ReleaseTimeout leaves (see finish). setup picks the
+// options (see newFuzzHarness), each byte of ops one operation (see fuzzOps);
+// the seeds under testdata/fuzz/FuzzPool are named after what they exercise.
 func FuzzPool(f *testing.F) {
 	f.Add(uint16(0x0012), []byte{0, 0, 0, 2, 3, 4, 16, 4, 9, 10})
 	f.Fuzz(func(t *testing.T, setup uint16, ops []byte) {
-		if len(ops) > 256 {
-			ops = ops[:256]
-		}
 		if setup&(1<<10) != 0 { // one processor: one woken worker at a time
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 		}
 		synctest.Test(t, func(t *testing.T) {
 			h := newFuzzHarness(t, setup)
-			for i, b := range ops {
+			for i, b := range ops[:min(len(ops), 256)] {
 				h.last = fuzzOps[int(b)%len(fuzzOps)](h, int(b)/len(fuzzOps))
 				synctest.Wait()
-				h.m.cascade()
+				h.cascade()
 				if testing.Verbose() {
 					t.Log(h.last)
 				}
@@ -53,52 +44,46 @@ func FuzzPool(f *testing.F) {
 	})
 }
 
-// fuzzOps are the operations: a byte b of input is fuzzOps[b%len(fuzzOps)]
-// with argument b/len(fuzzOps), so their order is the corpus's encoding.
-// Each returns what it did, for failure messages.
+// fuzzOps act on the pool and the model, and say what they did. A byte b of
+// input is fuzzOps[b%len(fuzzOps)](h, b/len(fuzzOps)): their order is the corpus's encoding.
 var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 	func(h *fuzzHarness, arg int) string { return h.submit(viaSubmit, arg) },
 	func(h *fuzzHarness, arg int) string { return h.submit(viaGo, arg) },
 	func(h *fuzzHarness, arg int) string { return h.submit(viaSubmitContext, arg) },
-	(*fuzzHarness).end, // twice: tasks end about as often as they are submitted
-	(*fuzzHarness).end,
+	(*fuzzHarness).endTask, // twice: tasks end about as often as they are submitted
+	(*fuzzHarness).endTask,
 	func(h *fuzzHarness, arg int) string {
 		n := 1 + arg%5
-		if err := h.p.Tune(n); h.m.closed {
+		if err := h.p.Tune(n); h.closed {
 			require.ErrorIs(h.t, err, tide.ErrPoolClosed, "Tune after Release")
 		} else {
 			require.NoError(h.t, err)
-			h.m.tune(n, time.Now())
+			h.capacity = n // surplus parked workers retire at once, busy ones as they finish
+			h.retireBottom(min(max(h.n.Workers-n, 0), len(h.idle)))
+			h.refill()
 		}
 		return fmt.Sprintf("Tune(%d)", n)
 	},
+	(*fuzzHarness).advance,
 	func(h *fuzzHarness, arg int) string {
-		d := time.Duration(arg+1) * 250 * time.Millisecond
-		before := h.p.Stats().Retired
-		time.Sleep(d)
-		synctest.Wait()
-		h.m.expire(h.t, int(h.p.Stats().Retired-before), time.Now())
-		return fmt.Sprintf("advance %v", d)
-	},
-	func(h *fuzzHarness, arg int) string {
-		s, ok := pick(h.m.waiters, arg, func(s *fuzzSubmitter) bool { return s.how == viaSubmitContext })
+		s, ok := pick(h.waiters, arg, func(s *fuzzSubmitter) bool { return s.how == viaSubmitContext })
 		if !ok {
 			return "cancel: no SubmitContext waits"
 		}
 		s.cancel()
-		h.m.waiters = slices.DeleteFunc(h.m.waiters, func(w *fuzzSubmitter) bool { return w == s })
+		h.waiters = slices.DeleteFunc(h.waiters, func(w *fuzzSubmitter) bool { return w == s })
 		s.decide(context.Canceled)
 		return fmt.Sprintf("cancel the SubmitContext of task %d", s.task.id)
 	},
 	func(h *fuzzHarness, _ int) string {
 		h.p.Release()
-		h.m.release()
+		h.release()
 		return "Release"
 	},
 	func(h *fuzzHarness, _ int) string {
 		err := h.p.ReleaseTimeout(time.Second)
-		h.m.release()
-		if len(h.m.running) > 0 {
+		h.release()
+		if len(h.running) > 0 {
 			require.ErrorIs(h.t, err, tide.ErrTimeout, "tasks are still running")
 		} else {
 			require.NoError(h.t, err)
@@ -107,7 +92,7 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 		return "ReleaseTimeout"
 	},
 	func(h *fuzzHarness, _ int) string { // Wait must not return before the tasks accepted so far end
-		mustEnd := slices.Clone(h.m.accepted)
+		mustEnd := slices.Clone(h.accepted)
 		returned := make(chan bool, 1)
 		h.waits = append(h.waits, returned)
 		go func() {
@@ -118,8 +103,7 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 	},
 }
 
-// taskKind is how a fuzzed task ends once its gate opens (an instant task's
-// is open from the start).
+// taskKind is how a fuzzed task ends once its gate opens (an instant task's is open from the start).
 type taskKind struct {
 	name          string
 	gated, panics bool
@@ -156,8 +140,7 @@ func (ft *fuzzTask) run() {
 
 const viaSubmit, viaGo, viaSubmitContext = 0, 1, 2 // as submitBy numbers them
 
-// fuzzSubmitter is one call of Submit, Go or SubmitContext on its own
-// goroutine.
+// fuzzSubmitter is one call of Submit, Go or SubmitContext on its own goroutine.
 type fuzzSubmitter struct {
 	task    *fuzzTask
 	how     int
@@ -170,207 +153,27 @@ type fuzzSubmitter struct {
 
 func (s *fuzzSubmitter) decide(err error) { s.decided, s.want = true, err }
 
-// fuzzModel is what the pool should look like at a quiescent point, as the
-// design describes the submit decision, the worker loop, Tune, Release and
-// expiry. Idle workers are kept as their idle-since times, bottom (longest
-// idle) first, as the pool's LIFO stack keeps them.
-type fuzzModel struct {
-	capacity, queueSize, minWorkers int
-	nonblocking, closed             bool
-	expiry                          time.Duration
-
-	n        tide.Stats // Workers and the counters; the other gauges are the lengths below
-	idle     []time.Time
-	running  map[*fuzzTask]bool
-	queue    []*fuzzTask
-	waiters  []*fuzzSubmitter
-	accepted []*fuzzTask
-	instants []*fuzzTask // started instant tasks whose end is still to be applied
-	raced    bool        // instant tasks ran in the last operation: see resync
-}
-
-func (m *fuzzModel) floor() int { return min(m.minWorkers, m.capacity) }
-
-// place is the documented decision for a task: an idle worker, else a new
-// worker below capacity, else the queue if it has room; false when there is
-// none. How the engine gets a task to the worker is its own business: at a
-// quiescent point the outcome is this one.
-func (m *fuzzModel) place(ft *fuzzTask) bool {
-	switch {
-	case len(m.idle) > 0 || m.n.Workers < m.capacity:
-		m.hand(ft)
-	case len(m.queue) < m.queueSize:
-		m.queue = append(m.queue, ft)
-	default:
-		return false
-	}
-	return true
-}
-
-// hand runs ft on the most recently parked worker, or on a new one.
-func (m *fuzzModel) hand(ft *fuzzTask) {
-	if len(m.idle) > 0 {
-		m.idle = m.idle[:len(m.idle)-1]
-	} else {
-		m.n.Workers++
-		m.n.Spawned++
-	}
-	m.running[ft] = true
-	if !ft.kind.gated {
-		m.instants = append(m.instants, ft)
-	}
-}
-
-// submit is a call of Submit, Go or SubmitContext: it queues up behind any
-// waiting submitter, and is refused if it must wait on a nonblocking pool
-// (Go never is).
-func (m *fuzzModel) submit(s *fuzzSubmitter) {
-	if m.closed {
-		s.decide(tide.ErrPoolClosed)
-		return
-	}
-	m.waiters = append(m.waiters, s)
-	m.admit()
-	if !s.decided && m.nonblocking && s.how != viaGo {
-		m.waiters = m.waiters[:len(m.waiters)-1]
-		s.decide(tide.ErrPoolOverload)
-	}
-}
-
-// admit accepts waiting submitters, oldest first, while there is room.
-func (m *fuzzModel) admit() {
-	for len(m.waiters) > 0 && m.place(m.waiters[0].task) {
-		m.n.Submitted++
-		m.accepted = append(m.accepted, m.waiters[0].task)
-		m.waiters[0].decide(nil)
-		m.waiters = m.waiters[1:]
-	}
-}
-
-// refill is what the pool owes once it gained room or lost a worker:
-// workers for queued tasks, the minimum of parked workers unless released,
-// then waiting submitters.
-func (m *fuzzModel) refill(now time.Time) {
-	for len(m.queue) > 0 && (len(m.idle) > 0 || m.n.Workers < m.capacity) {
-		m.hand(m.queue[0])
-		m.queue = m.queue[1:]
-	}
-	for !m.closed && m.n.Workers < m.floor() {
-		m.n.Workers++
-		m.n.Spawned++
-		m.idle = append(m.idle, now)
-	}
-	m.admit()
-}
-
-// end applies the end of the running task ft: its worker exits (Goexit, over
-// capacity, or released with the queue empty), or parks, which refill turns
-// into taking the oldest queued task if there is one.
-func (m *fuzzModel) end(ft *fuzzTask, now time.Time) {
-	delete(m.running, ft)
-	m.n.Completed++
-	if ft.kind.panics {
-		m.n.Panicked++
-	}
-	if ft.kind.name == "Goexit" || m.n.Workers > m.capacity || m.closed && len(m.queue) == 0 {
-		m.n.Workers--
-		m.n.Retired++
-	} else {
-		m.idle = append(m.idle, now)
-	}
-	m.refill(now)
-}
-
-// cascade applies the end of every instant task started so far, and of
-// those they start in turn.
-func (m *fuzzModel) cascade() {
-	m.raced = len(m.instants) > 0
-	for len(m.instants) > 0 {
-		ft := m.instants[0]
-		m.instants = m.instants[1:]
-		m.end(ft, time.Now())
-	}
-}
-
-// retireBottom retires the n longest-idle workers.
-func (m *fuzzModel) retireBottom(n int) {
-	m.idle = slices.Delete(m.idle, 0, n)
-	m.n.Workers -= n
-	m.n.Retired += uint64(n)
-}
-
-func (m *fuzzModel) tune(n int, now time.Time) {
-	m.capacity = n
-	m.retireBottom(min(max(m.n.Workers-n, 0), len(m.idle)))
-	m.refill(now)
-}
-
-func (m *fuzzModel) release() {
-	m.closed = true
-	m.retireBottom(len(m.idle))
-	for _, s := range m.waiters {
-		s.decide(tide.ErrPoolClosed)
-	}
-	m.waiters = nil
-}
-
-// expire checks that the reaper retired, while time moved on to now, the
-// right number of idle workers: only the longest idle, none idle for less
-// than the expiry, every one idle for two expiries or more (one expiry and
-// one interval), never going below the minimum.
-func (m *fuzzModel) expire(t *testing.T, retired int, now time.Time) {
-	t.Helper()
-	mayRetire, mustRetire := 0, 0
-	for _, since := range m.idle {
-		if now.Sub(since) >= m.expiry {
-			mayRetire++
-		}
-		if now.Sub(since) >= 2*m.expiry {
-			mustRetire++
-		}
-	}
-	room := max(0, m.n.Workers-m.floor())
-	require.GreaterOrEqual(t, retired, min(mustRetire, room), "a worker idle for two expiries is still parked")
-	require.LessOrEqual(t, retired, min(mayRetire, room), "a worker was retired before its expiry, or below the minimum")
-	m.retireBottom(retired)
-}
-
-// resync adopts the pool's worker counts after an operation in which
-// instant tasks ran at once. Whether a task queued meanwhile was taken by a
-// worker that had just finished one, or by a worker spawned for it, depends
-// on which ran first (the engine may hand a task over through the queue): so
-// the number of workers spawned may differ from the model's, though not the
-// tasks, and only among the workers that parked during the operation.
-func (m *fuzzModel) resync(t *testing.T, st tide.Stats, where string) {
-	t.Helper()
-	now := time.Now()
-	for len(m.idle) > st.Idle {
-		require.True(t, m.idle[len(m.idle)-1].Equal(now), "%s: a worker parked before this operation is gone", where)
-		m.idle = m.idle[:len(m.idle)-1]
-	}
-	for len(m.idle) < st.Idle {
-		m.idle = append(m.idle, now)
-	}
-	m.n.Workers, m.n.Spawned, m.n.Retired = st.Workers, st.Spawned, st.Retired
-}
-
-func (m *fuzzModel) stats() tide.Stats {
-	st := m.n
-	if st.Capacity = m.capacity; m.capacity == math.MaxInt {
-		st.Capacity = -1
-	}
-	st.Idle, st.Running, st.Waiting, st.Blocked = len(m.idle), len(m.running), len(m.queue), len(m.waiters)
-	return st
-}
-
-// fuzzHarness runs the operations on a pool and on the model side by side.
+// fuzzHarness runs the operations on a pool and on a model of what it should
+// look like at a quiescent point, as doc/scheduler.md describes placement,
+// the worker loop, Tune, Release and expiry.
 type fuzzHarness struct {
 	t          *testing.T
 	p          *tide.Pool
-	m          *fuzzModel
 	submitters []*fuzzSubmitter // one per task
 	waits      []chan bool      // Wait calls not yet returned; each sends whether its tasks had ended
 	last       string           // the last operation, for failure messages
+
+	capacity, queueSize, minWorkers int // the model from here on
+	nonblocking, closed             bool
+	expiry                          time.Duration
+	n                               tide.Stats  // Workers and the counters; the other gauges are the lengths below
+	idle                            []time.Time // idle-since times, bottom (longest idle) first, as the LIFO stack
+	running                         map[*fuzzTask]bool
+	queue                           []*fuzzTask
+	waiters                         []*fuzzSubmitter
+	accepted                        []*fuzzTask
+	instants                        []*fuzzTask // started instant tasks whose end is still to be applied
+	raced                           bool        // instant tasks ran in the last operation: see resync
 }
 
 // newFuzzHarness makes the pool that setup describes, and its model: bits
@@ -380,43 +183,43 @@ type fuzzHarness struct {
 // bit 9 a 1 ns expiry instead of 1 s. (Bit 10 is FuzzPool's: GOMAXPROCS 1.)
 func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
 	t.Helper()
-	m := &fuzzModel{
+	h := &fuzzHarness{
+		t:           t,
 		capacity:    []int{math.MaxInt, 1, 2, 3, 4, 1, 2, 3}[setup&7],
 		queueSize:   []int{0, 1, 2, math.MaxInt}[setup>>3&3],
 		nonblocking: setup&(1<<7) != 0,
 		expiry:      []time.Duration{time.Second, time.Nanosecond}[setup>>9&1],
 		running:     map[*fuzzTask]bool{},
 	}
-	m.minWorkers = min(int(setup>>5&3), m.capacity)
-	handlerPanics := setup&(1<<8) != 0
+	h.minWorkers = min(int(setup>>5&3), h.capacity)
+	handler := func(any) {}
+	if setup&(1<<8) != 0 {
+		handler = func(any) { panic("the handler too") }
+	}
 	opts := []tide.Option{
-		tide.WithCapacity(m.capacity), // math.MaxInt: unlimited, as by default
-		tide.WithQueueSize(m.queueSize),
-		tide.WithMinWorkers(m.minWorkers),
-		tide.WithExpiry(m.expiry),
-		tide.WithPanicHandler(func(any) {
-			if handlerPanics {
-				panic("the handler too")
-			}
-		}),
+		tide.WithCapacity(h.capacity), // math.MaxInt: unlimited, as by default
+		tide.WithQueueSize(h.queueSize),
+		tide.WithMinWorkers(h.minWorkers),
+		tide.WithExpiry(h.expiry),
+		tide.WithPanicHandler(handler),
 		discardLogs(),
 	}
-	if m.nonblocking {
+	if h.nonblocking {
 		opts = append(opts, tide.WithNonblocking())
 	}
-	p, err := tide.New(opts...)
+	var err error
+	h.p, err = tide.New(opts...)
 	require.NoError(t, err)
-	m.refill(time.Now())
-	h := &fuzzHarness{t: t, p: p, m: m}
 	t.Cleanup(h.finish)
+	h.refill()
 	synctest.Wait()
 	h.check("after New")
 	return h
 }
 
-// submit calls Submit, Go or SubmitContext, as how says, on its own
-// goroutine with a task of the kind arg picks, and lets the model decide
-// its outcome.
+// submit calls Submit, Go or SubmitContext (as how says) with a task of the
+// kind arg picks. In the model it lines up behind any waiting submitter, and
+// is refused if it must wait on a nonblocking pool (Go waits all the same).
 func (h *fuzzHarness) submit(how, arg int) string {
 	ft := &fuzzTask{id: len(h.submitters), kind: &taskKinds[arg%len(taskKinds)], gate: make(chan struct{})}
 	if !ft.kind.gated {
@@ -425,33 +228,61 @@ func (h *fuzzHarness) submit(how, arg int) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &fuzzSubmitter{task: ft, how: how, cancel: cancel, result: make(chan error, 1)}
 	h.submitters = append(h.submitters, s)
-	go func() {
-		if how == viaSubmitContext {
-			s.result <- h.p.SubmitContext(ctx, ft.run)
-		} else {
-			s.result <- submitBy(h.p, how, ft.run)
-		}
-	}()
+	call := func() error { return submitBy(h.p, how, ft.run) }
+	if how == viaSubmitContext {
+		call = func() error { return h.p.SubmitContext(ctx, ft.run) }
+	}
+	go func() { s.result <- call() }()
 	synctest.Wait()
-	h.m.submit(s)
+	if h.closed {
+		s.decide(tide.ErrPoolClosed)
+	} else {
+		h.waiters = append(h.waiters, s)
+		h.refill()
+	}
+	if !s.decided && h.nonblocking && how != viaGo {
+		h.waiters = h.waiters[:len(h.waiters)-1]
+		s.decide(tide.ErrPoolOverload)
+	}
 	return fmt.Sprintf("%s task %d (%s)", [...]string{"Submit", "Go", "SubmitContext"}[how], ft.id, ft.kind.name)
 }
 
-// end lets the running gated task that arg picks, oldest first, end.
-func (h *fuzzHarness) end(arg int) string {
-	s, ok := pick(h.submitters, arg, func(s *fuzzSubmitter) bool { return h.m.running[s.task] && s.task.kind.gated })
+// endTask lets the running gated task that arg picks, oldest first, end.
+func (h *fuzzHarness) endTask(arg int) string {
+	s, ok := pick(h.submitters, arg, func(s *fuzzSubmitter) bool { return h.running[s.task] && s.task.kind.gated })
 	if !ok {
 		return "end: nothing running"
 	}
-	now := time.Now()
 	s.task.openGate()
 	synctest.Wait()
-	h.m.end(s.task, now)
+	h.end(s.task)
 	return fmt.Sprintf("end task %d (%s)", s.task.id, s.task.kind.name)
 }
 
-// pick returns the element that arg picks among those of xs that keep, or
-// false if there are none.
+// advance moves the clock on, and checks that the reaper retired only the
+// longest idle workers, none idle for less than the expiry, all those idle
+// for two (an expiry and an interval), never going below the minimum.
+func (h *fuzzHarness) advance(arg int) string {
+	d := time.Duration(arg+1) * 250 * time.Millisecond
+	before := h.p.Stats().Retired
+	time.Sleep(d)
+	synctest.Wait()
+	retired := int(h.p.Stats().Retired - before)
+	idleFor := func(d time.Duration) (n int) { // how many may retire, having been idle for d
+		for _, since := range h.idle {
+			if time.Since(since) >= d {
+				n++
+			}
+		}
+		return min(n, max(0, h.n.Workers-h.floor()))
+	}
+	require.GreaterOrEqual(h.t, retired, idleFor(2*h.expiry), "a worker idle for two expiries is still parked")
+	require.LessOrEqual(h.t, retired, idleFor(h.expiry), "a worker was retired before its expiry, or below the minimum")
+	h.retireBottom(retired)
+	return fmt.Sprintf("advance %v", d)
+}
+
+// pick returns the element that arg picks among those of xs that keep; false if none.
 func pick[T any](xs []T, arg int, keep func(T) bool) (T, bool) {
 	kept := slices.DeleteFunc(slices.Clone(xs), func(x T) bool { return !keep(x) })
 	if len(kept) == 0 {
@@ -461,7 +292,114 @@ func pick[T any](xs []T, arg int, keep func(T) bool) (T, bool) {
 	return kept[arg%len(kept)], true
 }
 
-// check compares the quiescent pool with the model.
+func (h *fuzzHarness) floor() int { return min(h.minWorkers, h.capacity) }
+
+// hand runs ft on the most recently parked worker, else on a new one below
+// capacity, else (if mayQueue) queues it if there is room, as placeLocked
+// does; false if there is none. How the engine gets a task to a worker is its
+// own business: at a quiescent point the outcome is this one.
+func (h *fuzzHarness) hand(ft *fuzzTask, mayQueue bool) bool {
+	switch {
+	case len(h.idle) > 0:
+		h.idle = h.idle[:len(h.idle)-1]
+	case h.n.Workers < h.capacity:
+		h.n.Workers++
+		h.n.Spawned++
+	case mayQueue && len(h.queue) < h.queueSize:
+		h.queue = append(h.queue, ft)
+		return true
+	default:
+		return false
+	}
+	h.running[ft] = true
+	if !ft.kind.gated {
+		h.instants = append(h.instants, ft)
+	}
+	return true
+}
+
+// refill is what the pool owes once it gained room or lost a worker:
+// workers for queued tasks, the minimum of parked workers unless released,
+// then waiting submitters, oldest first, while there is room.
+func (h *fuzzHarness) refill() {
+	for len(h.queue) > 0 && h.hand(h.queue[0], false) {
+		h.queue = h.queue[1:]
+	}
+	for !h.closed && h.n.Workers < h.floor() {
+		h.n.Workers++
+		h.n.Spawned++
+		h.idle = append(h.idle, time.Now())
+	}
+	for len(h.waiters) > 0 && h.hand(h.waiters[0].task, true) {
+		h.n.Submitted++
+		h.accepted = append(h.accepted, h.waiters[0].task)
+		h.waiters[0].decide(nil)
+		h.waiters = h.waiters[1:]
+	}
+}
+
+// end applies the end of the running task ft: its worker exits (Goexit, over
+// capacity, or released with the queue empty), or parks, which refill turns
+// into taking the oldest queued task if there is one.
+func (h *fuzzHarness) end(ft *fuzzTask) {
+	delete(h.running, ft)
+	h.n.Completed++
+	if ft.kind.panics {
+		h.n.Panicked++
+	}
+	if ft.kind.name == "Goexit" || h.n.Workers > h.capacity || h.closed && len(h.queue) == 0 {
+		h.n.Workers--
+		h.n.Retired++
+	} else {
+		h.idle = append(h.idle, time.Now())
+	}
+	h.refill()
+}
+
+// cascade applies the end of every instant task started so far, and of those they start in turn.
+func (h *fuzzHarness) cascade() {
+	h.raced = len(h.instants) > 0
+	for ; len(h.instants) > 0; h.instants = h.instants[1:] {
+		h.end(h.instants[0])
+	}
+}
+
+func (h *fuzzHarness) retireBottom(n int) {
+	h.idle = slices.Delete(h.idle, 0, n)
+	h.n.Workers -= n
+	h.n.Retired += uint64(n)
+}
+
+func (h *fuzzHarness) release() {
+	h.closed = true
+	h.retireBottom(len(h.idle))
+	for _, s := range h.waiters {
+		s.decide(tide.ErrPoolClosed)
+	}
+	h.waiters = nil
+}
+
+// resync adopts the pool's worker counts after an operation in which
+// instant tasks ran at once. Whether a task queued meanwhile was taken by a
+// worker that had just finished one, or by a worker spawned for it, depends
+// on which ran first (the engine may hand a task over through the queue): so
+// the number of workers spawned may differ from the model's, though not the
+// tasks, and only among the workers that parked during the operation.
+func (h *fuzzHarness) resync(st tide.Stats, where string) {
+	now := time.Now()
+	for len(h.idle) > st.Idle {
+		require.True(h.t, h.idle[len(h.idle)-1].Equal(now), "%s: a worker parked before this operation is gone", where)
+		h.idle = h.idle[:len(h.idle)-1]
+	}
+	for len(h.idle) < st.Idle {
+		h.idle = append(h.idle, now)
+	}
+	h.n.Workers, h.n.Spawned, h.n.Retired = st.Workers, st.Spawned, st.Retired
+}
+
+// check compares the quiescent pool with the model: which submitters have
+// returned and with what, which tasks run, every gauge and counter, which
+// Waits have returned, and the invariants that hold whatever the model says.
 func (h *fuzzHarness) check(where string) {
 	t := h.t
 	for _, s := range h.submitters {
@@ -476,17 +414,19 @@ func (h *fuzzHarness) check(where string) {
 		}
 		runs := s.task.runs.Load()
 		require.LessOrEqual(t, runs, int32(1), "%s: task %d ran twice", where, s.task.id)
-		if s.task.kind.gated {
-			running := runs == 1 && !s.task.ended.Load()
-			require.Equal(t, h.m.running[s.task], running, "%s: is task %d running", where, s.task.id)
-		}
+		require.Equal(t, h.running[s.task], runs == 1 && !s.task.ended.Load(), "%s: is task %d running", where, s.task.id)
 	}
 	st := h.p.Stats()
-	checkInvariants(t, st, h.m.queueSize, where)
-	if h.m.raced {
-		h.m.resync(t, st, where)
+	checkInvariants(t, st, h.queueSize, where)
+	if h.raced {
+		h.resync(st, where)
 	}
-	require.Equal(t, h.m.stats(), st, "%s: stats", where)
+	want := h.n
+	if want.Capacity = h.capacity; h.capacity == math.MaxInt {
+		want.Capacity = -1
+	}
+	want.Idle, want.Running, want.Waiting, want.Blocked = len(h.idle), len(h.running), len(h.queue), len(h.waiters)
+	require.Equal(t, want, st, "%s: stats", where)
 	h.waits = slices.DeleteFunc(h.waits, func(returned chan bool) bool {
 		if len(returned) == 0 {
 			require.NotEqual(t, st.Submitted, st.Completed, "%s: Wait did not return with every task ended", where)
@@ -504,23 +444,18 @@ func checkInvariants(t *testing.T, st tide.Stats, queueSize int, where string) {
 	t.Helper()
 	full := st.Capacity != -1 && st.Workers >= st.Capacity && st.Idle == 0
 	require.LessOrEqual(t, st.Waiting, queueSize, "%s: invariant 4, the queue bound", where)
-	if st.Waiting > 0 {
-		require.True(t, full, "%s: invariant 3, a task is queued while a worker is idle or the pool is below capacity", where)
-	}
-	if st.Blocked > 0 {
-		require.True(t, full && st.Waiting == queueSize, "%s: invariant 6, a submitter waits while there is room", where)
-	}
+	require.True(t, st.Waiting == 0 || full, "%s: invariant 3, a task queued while there is a worker for it", where)
+	require.True(t, st.Blocked == 0 || full && st.Waiting == queueSize, "%s: invariant 6, waiting while there is room", where)
 	require.Equal(t, st.Workers, st.Running+st.Idle, "%s: invariant 7, every worker runs a task or is parked", where)
 	require.GreaterOrEqual(t, min(st.Running, st.Idle, st.Waiting, st.Blocked), 0, "%s: a negative gauge", where)
 	require.LessOrEqual(t, max(st.Idle, st.Running), st.Workers, "%s: Idle or Running > Workers", where)
 	require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "%s: Workers == Spawned - Retired", where)
-	require.Equal(t, st.Submitted, st.Completed+uint64(st.Running)+uint64(st.Waiting), "%s: Submitted == Completed + Running + Waiting", where)
+	require.Equal(t, st.Submitted, st.Completed+uint64(st.Running+st.Waiting), "%s: invariant 1, tasks add up", where)
 	require.LessOrEqual(t, st.Panicked, st.Completed, "%s: Panicked <= Completed", where)
 }
 
 // checkReleased checks a pool whose ReleaseTimeout returned nil: no worker,
-// task or submitter left, every task completed, every worker retired, and no
-// goroutine of the pool.
+// task or submitter left, every task completed, every worker retired, no goroutine.
 func (h *fuzzHarness) checkReleased() {
 	st := h.p.Stats()
 	want := st
@@ -531,11 +466,10 @@ func (h *fuzzHarness) checkReleased() {
 	require.Zero(h.t, poolGoroutines(), "no goroutine of the pool after ReleaseTimeout")
 }
 
-// finish, at cleanup, opens every gate and releases the pool. Unless a check
-// failed already (then it only lets every goroutine end, so that the failure
-// is reported as itself rather than as a deadlocked bubble), it checks the
-// released pool, that every accepted task ran exactly once and every refused
-// one never, and that every Wait returned after its tasks ended.
+// finish, at cleanup, opens every gate and releases the pool: after a failed
+// check, only so that the failure is reported as itself rather than as a
+// deadlocked bubble; else it checks the released pool, that every accepted
+// task ran once and no refused one, and every Wait returned after its tasks.
 func (h *fuzzHarness) finish() {
 	t := h.t
 	for _, s := range h.submitters {
@@ -550,7 +484,7 @@ func (h *fuzzHarness) finish() {
 		return
 	}
 	require.NoError(t, err)
-	checkInvariants(t, h.p.Stats(), h.m.queueSize, "at the end")
+	checkInvariants(t, h.p.Stats(), h.queueSize, "at the end")
 	h.checkReleased()
 	accepted := 0
 	for _, s := range h.submitters {
