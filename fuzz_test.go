@@ -66,8 +66,8 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 	},
 	(*fuzzHarness).advance,
 	func(h *fuzzHarness, arg int) string {
-		s, ok := pick(h.waiters, arg, func(s *fuzzSubmitter) bool { return s.how == viaSubmitContext })
-		if !ok {
+		s := pick(h.waiters, arg, func(s *fuzzSubmitter) bool { return s.how == viaSubmitContext })
+		if s == nil {
 			return "cancel: no SubmitContext waits"
 		}
 		s.cancel()
@@ -192,16 +192,12 @@ func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
 		running:     map[*fuzzTask]bool{},
 	}
 	h.minWorkers = min(int(setup>>5&3), h.capacity)
-	handler := func(any) {}
-	if setup&(1<<8) != 0 {
-		handler = func(any) { panic("the handler too") }
-	}
 	opts := []tide.Option{
 		tide.WithCapacity(h.capacity), // math.MaxInt: unlimited, as by default
 		tide.WithQueueSize(h.queueSize),
 		tide.WithMinWorkers(h.minWorkers),
 		tide.WithExpiry(h.expiry),
-		tide.WithPanicHandler(handler),
+		tide.WithPanicHandler([]func(any){func(any) {}, func(any) { panic("the handler too") }}[setup>>8&1]),
 		discardLogs(),
 	}
 	if h.nonblocking {
@@ -249,8 +245,8 @@ func (h *fuzzHarness) submit(how, arg int) string {
 
 // endTask lets the running gated task that arg picks, oldest first, end.
 func (h *fuzzHarness) endTask(arg int) string {
-	s, ok := pick(h.submitters, arg, func(s *fuzzSubmitter) bool { return h.running[s.task] && s.task.kind.gated })
-	if !ok {
+	s := pick(h.submitters, arg, func(s *fuzzSubmitter) bool { return h.running[s.task] && s.task.kind.gated })
+	if s == nil {
 		return "end: nothing running"
 	}
 	s.task.openGate()
@@ -282,14 +278,13 @@ func (h *fuzzHarness) advance(arg int) string {
 	return fmt.Sprintf("advance %v", d)
 }
 
-// pick returns the element that arg picks among those of xs that keep; false if none.
-func pick[T any](xs []T, arg int, keep func(T) bool) (T, bool) {
-	kept := slices.DeleteFunc(slices.Clone(xs), func(x T) bool { return !keep(x) })
+// pick returns the submitter that arg picks among those of ss that keep; nil if none.
+func pick(ss []*fuzzSubmitter, arg int, keep func(*fuzzSubmitter) bool) *fuzzSubmitter {
+	kept := slices.DeleteFunc(slices.Clone(ss), func(s *fuzzSubmitter) bool { return !keep(s) })
 	if len(kept) == 0 {
-		var zero T
-		return zero, false
+		return nil
 	}
-	return kept[arg%len(kept)], true
+	return kept[arg%len(kept)]
 }
 
 func (h *fuzzHarness) floor() int { return min(h.minWorkers, h.capacity) }
@@ -491,7 +486,6 @@ func (h *fuzzHarness) finish() {
 		if !s.got {
 			s.want = <-s.result // every submitter has returned
 		}
-		s.cancel()
 		runs := int32(0)
 		if s.want == nil {
 			runs = 1
