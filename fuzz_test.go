@@ -32,13 +32,13 @@ func FuzzPool(f *testing.F) {
 		synctest.Test(t, func(t *testing.T) {
 			h := newFuzzHarness(t, setup)
 			for i, b := range ops[:min(len(ops), 256)] {
-				h.last = fuzzOps[int(b)%len(fuzzOps)](h, int(b)/len(fuzzOps))
+				did := fuzzOps[int(b)%len(fuzzOps)](h, int(b)/len(fuzzOps))
 				synctest.Wait()
 				h.cascade()
 				if testing.Verbose() {
-					t.Log(h.last)
+					t.Log(did)
 				}
-				h.check(fmt.Sprintf("after op %d (%s)", i, h.last))
+				h.check(fmt.Sprintf("after op %d (%s)", i, did))
 			}
 		})
 	})
@@ -66,14 +66,15 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 	},
 	(*fuzzHarness).advance,
 	func(h *fuzzHarness, arg int) string {
-		s := pick(h.waiters, arg, func(s *fuzzSubmitter) bool { return s.how == viaSubmitContext })
-		if s == nil {
+		waiting := those(h.waiters, func(ft *fuzzTask) bool { return ft.how == viaSubmitContext })
+		if len(waiting) == 0 {
 			return "cancel: no SubmitContext waits"
 		}
-		s.cancel()
-		h.waiters = slices.DeleteFunc(h.waiters, func(w *fuzzSubmitter) bool { return w == s })
-		s.decide(context.Canceled)
-		return fmt.Sprintf("cancel the SubmitContext of task %d", s.task.id)
+		ft := waiting[arg%len(waiting)]
+		ft.cancel()
+		h.waiters = slices.DeleteFunc(h.waiters, func(w *fuzzTask) bool { return w == ft })
+		ft.decide(context.Canceled)
+		return fmt.Sprintf("cancel the SubmitContext of task %d", ft.id)
 	},
 	func(h *fuzzHarness, _ int) string {
 		h.p.Release()
@@ -92,7 +93,7 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 		return "ReleaseTimeout"
 	},
 	func(h *fuzzHarness, _ int) string { // Wait must not return before the tasks accepted so far end
-		mustEnd := slices.Clone(h.accepted)
+		mustEnd := those(h.tasks, func(ft *fuzzTask) bool { return ft.decided && ft.want == nil }) // accepted
 		returned := make(chan bool, 1)
 		h.waits = append(h.waits, returned)
 		go func() {
@@ -119,14 +120,21 @@ var taskKinds = [...]taskKind{
 	{"instant panic", false, true, func() { panic("task") }},
 }
 
-// fuzzTask is one task handed to the pool; it records each time it runs.
+// fuzzTask is one task, which records each time it runs, and the call of
+// Submit, Go or SubmitContext that handed it to the pool on its own goroutine.
 type fuzzTask struct {
-	id    int
-	kind  *taskKind
-	gate  chan struct{}
-	open  sync.Once
-	runs  atomic.Int32 // times the task started
-	ended atomic.Bool  // the task finished (returned, panicked or Goexited)
+	id      int
+	kind    *taskKind
+	gate    chan struct{}
+	open    sync.Once
+	runs    atomic.Int32 // times the task started
+	ended   atomic.Bool  // the task finished (returned, panicked or Goexited)
+	how     int
+	cancel  context.CancelFunc // cancels the context of a SubmitContext
+	result  chan error         // receives what the call returned (Go: the error it panicked with)
+	decided bool               // the model knows the outcome
+	want    error              // the outcome, once decided
+	got     bool               // the outcome was received and checked
 }
 
 func (ft *fuzzTask) openGate() { ft.open.Do(func() { close(ft.gate) }) }
@@ -140,28 +148,16 @@ func (ft *fuzzTask) run() {
 
 const viaSubmit, viaGo, viaSubmitContext = 0, 1, 2 // as submitBy numbers them
 
-// fuzzSubmitter is one call of Submit, Go or SubmitContext on its own goroutine.
-type fuzzSubmitter struct {
-	task    *fuzzTask
-	how     int
-	cancel  context.CancelFunc // cancels the context of a SubmitContext
-	result  chan error         // receives what the call returned (Go: the error it panicked with)
-	decided bool               // the model knows the outcome
-	want    error              // the outcome, once decided
-	got     bool               // the outcome was received and checked
-}
-
-func (s *fuzzSubmitter) decide(err error) { s.decided, s.want = true, err }
+func (ft *fuzzTask) decide(err error) { ft.decided, ft.want = true, err }
 
 // fuzzHarness runs the operations on a pool and on a model of what it should
 // look like at a quiescent point, as doc/scheduler.md describes placement,
 // the worker loop, Tune, Release and expiry.
 type fuzzHarness struct {
-	t          *testing.T
-	p          *tide.Pool
-	submitters []*fuzzSubmitter // one per task
-	waits      []chan bool      // Wait calls not yet returned; each sends whether its tasks had ended
-	last       string           // the last operation, for failure messages
+	t     *testing.T
+	p     *tide.Pool
+	tasks []*fuzzTask
+	waits []chan bool // Wait calls not yet returned; each sends whether its tasks had ended
 
 	capacity, queueSize, minWorkers int // the model from here on
 	nonblocking, closed             bool
@@ -170,8 +166,7 @@ type fuzzHarness struct {
 	idle                            []time.Time // idle-since times, bottom (longest idle) first, as the LIFO stack
 	running                         map[*fuzzTask]bool
 	queue                           []*fuzzTask
-	waiters                         []*fuzzSubmitter
-	accepted                        []*fuzzTask
+	waiters                         []*fuzzTask
 	instants                        []*fuzzTask // started instant tasks whose end is still to be applied
 	raced                           bool        // instant tasks ran in the last operation: see resync
 }
@@ -217,42 +212,43 @@ func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
 // kind arg picks. In the model it lines up behind any waiting submitter, and
 // is refused if it must wait on a nonblocking pool (Go waits all the same).
 func (h *fuzzHarness) submit(how, arg int) string {
-	ft := &fuzzTask{id: len(h.submitters), kind: &taskKinds[arg%len(taskKinds)], gate: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	ft := &fuzzTask{id: len(h.tasks), kind: &taskKinds[arg%len(taskKinds)], gate: make(chan struct{}), how: how,
+		cancel: cancel, result: make(chan error, 1)}
 	if !ft.kind.gated {
 		ft.openGate()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &fuzzSubmitter{task: ft, how: how, cancel: cancel, result: make(chan error, 1)}
-	h.submitters = append(h.submitters, s)
+	h.tasks = append(h.tasks, ft)
 	call := func() error { return submitBy(h.p, how, ft.run) }
 	if how == viaSubmitContext {
 		call = func() error { return h.p.SubmitContext(ctx, ft.run) }
 	}
-	go func() { s.result <- call() }()
+	go func() { ft.result <- call() }()
 	synctest.Wait()
 	if h.closed {
-		s.decide(tide.ErrPoolClosed)
+		ft.decide(tide.ErrPoolClosed)
 	} else {
-		h.waiters = append(h.waiters, s)
+		h.waiters = append(h.waiters, ft)
 		h.refill()
 	}
-	if !s.decided && h.nonblocking && how != viaGo {
+	if !ft.decided && h.nonblocking && how != viaGo {
 		h.waiters = h.waiters[:len(h.waiters)-1]
-		s.decide(tide.ErrPoolOverload)
+		ft.decide(tide.ErrPoolOverload)
 	}
 	return fmt.Sprintf("%s task %d (%s)", [...]string{"Submit", "Go", "SubmitContext"}[how], ft.id, ft.kind.name)
 }
 
 // endTask lets the running gated task that arg picks, oldest first, end.
 func (h *fuzzHarness) endTask(arg int) string {
-	s := pick(h.submitters, arg, func(s *fuzzSubmitter) bool { return h.running[s.task] && s.task.kind.gated })
-	if s == nil {
+	running := those(h.tasks, func(ft *fuzzTask) bool { return h.running[ft] && ft.kind.gated })
+	if len(running) == 0 {
 		return "end: nothing running"
 	}
-	s.task.openGate()
+	ft := running[arg%len(running)]
+	ft.openGate()
 	synctest.Wait()
-	h.end(s.task)
-	return fmt.Sprintf("end task %d (%s)", s.task.id, s.task.kind.name)
+	h.end(ft)
+	return fmt.Sprintf("end task %d (%s)", ft.id, ft.kind.name)
 }
 
 // advance moves the clock on, and checks that the reaper retired only the
@@ -278,13 +274,9 @@ func (h *fuzzHarness) advance(arg int) string {
 	return fmt.Sprintf("advance %v", d)
 }
 
-// pick returns the submitter that arg picks among those of ss that keep; nil if none.
-func pick(ss []*fuzzSubmitter, arg int, keep func(*fuzzSubmitter) bool) *fuzzSubmitter {
-	kept := slices.DeleteFunc(slices.Clone(ss), func(s *fuzzSubmitter) bool { return !keep(s) })
-	if len(kept) == 0 {
-		return nil
-	}
-	return kept[arg%len(kept)]
+// those returns, in order, the tasks of fts that keep accepts.
+func those(fts []*fuzzTask, keep func(*fuzzTask) bool) []*fuzzTask {
+	return slices.DeleteFunc(slices.Clone(fts), func(ft *fuzzTask) bool { return !keep(ft) })
 }
 
 func (h *fuzzHarness) floor() int { return min(h.minWorkers, h.capacity) }
@@ -325,9 +317,8 @@ func (h *fuzzHarness) refill() {
 		h.n.Spawned++
 		h.idle = append(h.idle, time.Now())
 	}
-	for len(h.waiters) > 0 && h.hand(h.waiters[0].task, true) {
+	for len(h.waiters) > 0 && h.hand(h.waiters[0], true) {
 		h.n.Submitted++
-		h.accepted = append(h.accepted, h.waiters[0].task)
 		h.waiters[0].decide(nil)
 		h.waiters = h.waiters[1:]
 	}
@@ -368,8 +359,8 @@ func (h *fuzzHarness) retireBottom(n int) {
 func (h *fuzzHarness) release() {
 	h.closed = true
 	h.retireBottom(len(h.idle))
-	for _, s := range h.waiters {
-		s.decide(tide.ErrPoolClosed)
+	for _, ft := range h.waiters {
+		ft.decide(tide.ErrPoolClosed)
 	}
 	h.waiters = nil
 }
@@ -397,19 +388,19 @@ func (h *fuzzHarness) resync(st tide.Stats, where string) {
 // Waits have returned, and the invariants that hold whatever the model says.
 func (h *fuzzHarness) check(where string) {
 	t := h.t
-	for _, s := range h.submitters {
+	for _, ft := range h.tasks {
 		switch {
-		case s.got:
-		case !s.decided:
-			require.Empty(t, s.result, "%s: the submitter of task %d returned while it should wait", where, s.task.id)
+		case ft.got:
+		case !ft.decided:
+			require.Empty(t, ft.result, "%s: the submitter of task %d returned while it should wait", where, ft.id)
 		default:
-			require.NotEmpty(t, s.result, "%s: the submitter of task %d should have returned %v", where, s.task.id, s.want)
-			s.got = true
-			require.ErrorIs(t, <-s.result, s.want, "%s: task %d", where, s.task.id) // a nil want: no error
+			require.NotEmpty(t, ft.result, "%s: the submitter of task %d should have returned %v", where, ft.id, ft.want)
+			ft.got = true
+			require.ErrorIs(t, <-ft.result, ft.want, "%s: task %d", where, ft.id) // a nil want: no error
 		}
-		runs := s.task.runs.Load()
-		require.LessOrEqual(t, runs, int32(1), "%s: task %d ran twice", where, s.task.id)
-		require.Equal(t, h.running[s.task], runs == 1 && !s.task.ended.Load(), "%s: is task %d running", where, s.task.id)
+		runs := ft.runs.Load()
+		require.LessOrEqual(t, runs, int32(1), "%s: task %d ran twice", where, ft.id)
+		require.Equal(t, h.running[ft], runs == 1 && !ft.ended.Load(), "%s: is task %d running", where, ft.id)
 	}
 	st := h.p.Stats()
 	checkInvariants(t, st, h.queueSize, where)
@@ -467,10 +458,10 @@ func (h *fuzzHarness) checkReleased() {
 // task ran once and no refused one, and every Wait returned after its tasks.
 func (h *fuzzHarness) finish() {
 	t := h.t
-	for _, s := range h.submitters {
-		s.task.openGate()
+	for _, ft := range h.tasks {
+		ft.openGate()
 		if t.Failed() {
-			s.cancel()
+			ft.cancel()
 		}
 	}
 	synctest.Wait()
@@ -482,16 +473,16 @@ func (h *fuzzHarness) finish() {
 	checkInvariants(t, h.p.Stats(), h.queueSize, "at the end")
 	h.checkReleased()
 	accepted := 0
-	for _, s := range h.submitters {
-		if !s.got {
-			s.want = <-s.result // every submitter has returned
+	for _, ft := range h.tasks {
+		if !ft.got {
+			ft.want = <-ft.result // every submitter has returned
 		}
 		runs := int32(0)
-		if s.want == nil {
+		if ft.want == nil {
 			runs = 1
 			accepted++
 		}
-		assert.Equal(t, runs, s.task.runs.Load(), "task %d (submit returned %v) runs", s.task.id, s.want)
+		assert.Equal(t, runs, ft.runs.Load(), "task %d (submit returned %v) runs", ft.id, ft.want)
 	}
 	assert.Equal(t, uint64(accepted), h.p.Stats().Submitted)
 	for _, returned := range h.waits {
