@@ -93,12 +93,12 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 		return "ReleaseTimeout"
 	},
 	func(h *fuzzHarness, _ int) string { // Wait must not return before the tasks accepted so far end
-		mustEnd := those(h.tasks, func(ft *fuzzTask) bool { return ft.decided && ft.want == nil }) // accepted
+		accepted := those(h.tasks, func(ft *fuzzTask) bool { return ft.decided && ft.want == nil })
 		returned := make(chan bool, 1)
 		h.waits = append(h.waits, returned)
 		go func() {
 			h.p.Wait()
-			returned <- !slices.ContainsFunc(mustEnd, func(ft *fuzzTask) bool { return !ft.ended.Load() })
+			returned <- !slices.ContainsFunc(accepted, func(ft *fuzzTask) bool { return !ft.ended.Load() })
 		}()
 		return "Wait"
 	},
@@ -213,8 +213,8 @@ func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
 // is refused if it must wait on a nonblocking pool (Go waits all the same).
 func (h *fuzzHarness) submit(how, arg int) string {
 	ctx, cancel := context.WithCancel(context.Background())
-	ft := &fuzzTask{id: len(h.tasks), kind: &taskKinds[arg%len(taskKinds)], gate: make(chan struct{}), how: how,
-		cancel: cancel, result: make(chan error, 1)}
+	ft := &fuzzTask{id: len(h.tasks), kind: &taskKinds[arg%len(taskKinds)], how: how, cancel: cancel,
+		gate: make(chan struct{}), result: make(chan error, 1)}
 	if !ft.kind.gated {
 		ft.openGate()
 	}
@@ -260,9 +260,9 @@ func (h *fuzzHarness) advance(arg int) string {
 	time.Sleep(d)
 	synctest.Wait()
 	retired := int(h.p.Stats().Retired - before)
-	idleFor := func(d time.Duration) (n int) { // how many may retire, having been idle for d
+	idleFor := func(age time.Duration) (n int) { // how many may retire, having been idle for age
 		for _, since := range h.idle {
-			if time.Since(since) >= d {
+			if time.Since(since) >= age {
 				n++
 			}
 		}
