@@ -3,10 +3,10 @@ package tide_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -18,350 +18,351 @@ import (
 	"github.com/tidego/tide"
 )
 
-// FuzzPool drives a pool with a random sequence of operations inside a
-// synctest bubble and, after each one, once the bubble is quiescent, checks
-// the pool against fuzzModel: which submitters have returned and with what,
-// which tasks are running, every gauge and counter, and the invariants that
-// hold whatever the model says. At the end every gate opens and
-// ReleaseTimeout must leave a pool with no goroutine and all gauges at zero,
-// every accepted task having run exactly once and no refused one.
-//
-// setup picks the options (see fuzzSetup); each byte of ops is one operation
-// (see the op constants and fuzzHarness.step). The committed seeds under
-// testdata/fuzz/FuzzPool are named after what they exercise.
+// FuzzPool drives a pool with random operations inside a synctest bubble
+// and, after each one, checks the quiescent pool against a model (see check),
+// and at the end what ReleaseTimeout leaves (see finish). setup picks the
+// options (see newFuzzHarness), each byte of ops one operation (see fuzzOps);
+// the seeds under testdata/fuzz/FuzzPool are named after what they exercise.
 func FuzzPool(f *testing.F) {
 	f.Add(uint16(0x0012), []byte{0, 0, 0, 2, 3, 4, 16, 4, 9, 10})
 	f.Fuzz(func(t *testing.T, setup uint16, ops []byte) {
-		if len(ops) > 256 {
-			ops = ops[:256]
-		}
 		if setup&(1<<10) != 0 { // one processor: one woken worker at a time
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 		}
 		synctest.Test(t, func(t *testing.T) {
 			h := newFuzzHarness(t, setup)
-			for i, b := range ops {
-				h.step(b)
+			for i, b := range ops[:min(len(ops), 256)] {
+				did := fuzzOps[int(b)%len(fuzzOps)](h, int(b)/len(fuzzOps))
 				synctest.Wait()
-				h.m.cascade()
+				h.cascade()
 				if testing.Verbose() {
-					t.Log(h.last)
+					t.Log(did)
 				}
-				h.check(fmt.Sprintf("after op %d (%s)", i, h.last))
+				h.check(fmt.Sprintf("after op %d (%s)", i, did))
 			}
-			h.finish()
 		})
 	})
 }
 
-// fuzzSetup decodes the options from setup: bits 0-2 the capacity (0:
-// unlimited, else 1-4 as 1+(v-1)%4), bits 3-4 the queue size (0, 1, 2 or
-// unbounded), bits 5-6 the minimum workers (clamped to the capacity), bit 7
-// nonblocking, bit 8 a panic handler that itself panics, bit 9 a 1 ns expiry
-// instead of 1 s, bit 10 GOMAXPROCS 1 while the input runs (the pool then
-// wakes one worker at a time).
-func fuzzSetup(setup uint16) (capacity, queueSize, minWorkers int, nonblocking, handlerPanics bool, expiry time.Duration) {
-	capacity = math.MaxInt
-	if v := int(setup & 7); v > 0 {
-		capacity = 1 + (v-1)%4
-	}
-	queueSize = []int{0, 1, 2, math.MaxInt}[setup>>3&3]
-	minWorkers = min(int(setup>>5&3), capacity)
-	nonblocking = setup&(1<<7) != 0
-	handlerPanics = setup&(1<<8) != 0
-	expiry = time.Second
-	if setup&(1<<9) != 0 {
-		expiry = time.Nanosecond
-	}
-	return
+// fuzzOps act on the pool and the model, and say what they did. A byte b of
+// input is fuzzOps[b%len(fuzzOps)](h, b/len(fuzzOps)): their order is the corpus's encoding.
+var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
+	func(h *fuzzHarness, arg int) string { return h.submit(viaSubmit, arg) },
+	func(h *fuzzHarness, arg int) string { return h.submit(viaGo, arg) },
+	func(h *fuzzHarness, arg int) string { return h.submit(viaSubmitContext, arg) },
+	(*fuzzHarness).endTask, // twice: tasks end about as often as they are submitted
+	(*fuzzHarness).endTask,
+	func(h *fuzzHarness, arg int) string {
+		n := 1 + arg%5
+		if err := h.p.Tune(n); h.closed {
+			require.ErrorIs(h.t, err, tide.ErrPoolClosed, "Tune after Release")
+		} else {
+			require.NoError(h.t, err)
+			h.capacity = n // surplus parked workers retire at once, busy ones as they finish
+			h.retireBottom(min(max(h.n.Workers-n, 0), len(h.idle)))
+			h.refill()
+		}
+		return fmt.Sprintf("Tune(%d)", n)
+	},
+	(*fuzzHarness).advance,
+	func(h *fuzzHarness, arg int) string {
+		waiting := those(h.waiters, func(ft *fuzzTask) bool { return ft.how == viaSubmitContext })
+		if len(waiting) == 0 {
+			return "cancel: no SubmitContext waits"
+		}
+		ft := waiting[arg%len(waiting)]
+		ft.cancel()
+		h.waiters = slices.DeleteFunc(h.waiters, func(w *fuzzTask) bool { return w == ft })
+		ft.decide(context.Canceled)
+		return fmt.Sprintf("cancel the SubmitContext of task %d", ft.id)
+	},
+	func(h *fuzzHarness, _ int) string {
+		h.p.Release()
+		h.release()
+		return "Release"
+	},
+	func(h *fuzzHarness, _ int) string {
+		err := h.p.ReleaseTimeout(time.Second)
+		h.release()
+		if len(h.running) > 0 {
+			require.ErrorIs(h.t, err, tide.ErrTimeout, "tasks are still running")
+		} else {
+			require.NoError(h.t, err)
+			h.checkReleased()
+		}
+		return "ReleaseTimeout"
+	},
+	func(h *fuzzHarness, _ int) string { // Wait must not return before the tasks accepted so far end
+		accepted := those(h.tasks, func(ft *fuzzTask) bool { return ft.decided && ft.want == nil })
+		returned := make(chan bool, 1)
+		h.waits = append(h.waits, returned)
+		go func() {
+			h.p.Wait()
+			returned <- !slices.ContainsFunc(accepted, func(ft *fuzzTask) bool { return !ft.ended.Load() })
+		}()
+		return "Wait"
+	},
 }
 
-// taskKind is how a fuzzed task ends.
-type taskKind int
-
-const (
-	gatedReturn   taskKind = iota // waits for its gate, then returns
-	gatedPanic                    // waits for its gate, then panics
-	gatedPanicNil                 // waits for its gate, then panic(nil)
-	gatedGoexit                   // waits for its gate, then runtime.Goexit
-	instantReturn                 // returns at once
-	instantPanic                  // panics at once
-	taskKinds
-)
-
-func (k taskKind) gated() bool  { return k < instantReturn }
-func (k taskKind) panics() bool { return k == gatedPanic || k == gatedPanicNil || k == instantPanic }
-func (k taskKind) String() string {
-	return [...]string{"gated", "panic", "panic(nil)", "Goexit", "instant", "instant panic"}[k]
+// taskKind is how a fuzzed task ends once its gate opens (an instant task's is open from the start).
+type taskKind struct {
+	name          string
+	gated, panics bool
+	end           func()
 }
 
-// fuzzTask is one task handed to the pool; it records each time it runs.
+var taskKinds = [...]taskKind{
+	{"gated", true, false, func() {}},
+	{"panic", true, true, func() { panic("task") }},
+	{"panic(nil)", true, true, func() { panic(nil) }},
+	{"Goexit", true, false, runtime.Goexit},
+	{"instant", false, false, func() {}},
+	{"instant panic", false, true, func() { panic("task") }},
+}
+
+// fuzzTask is one task, which records each time it runs, and the call of
+// Submit, Go or SubmitContext that handed it to the pool on its own goroutine.
 type fuzzTask struct {
-	id    int
-	kind  taskKind
-	gate  chan struct{} // nil for an instant task
-	open  bool          // gate closed by the test
-	runs  atomic.Int32  // times the task started
-	ended atomic.Bool   // the task finished (returned, panicked or Goexited)
-}
-
-func (ft *fuzzTask) run() {
-	ft.runs.Add(1)
-	if ft.gate != nil {
-		<-ft.gate
-	}
-	ft.ended.Store(true)
-	switch ft.kind {
-	case gatedPanic, instantPanic:
-		panic(fmt.Sprintf("task %d", ft.id))
-	case gatedPanicNil:
-		panic(nil)
-	case gatedGoexit:
-		runtime.Goexit()
-	}
-}
-
-func (ft *fuzzTask) openGate() {
-	if ft.gate != nil && !ft.open {
-		ft.open = true
-		close(ft.gate)
-	}
-}
-
-// submitKind is the call a fuzzed submitter makes.
-type submitKind int
-
-const (
-	viaSubmit submitKind = iota
-	viaGo
-	viaSubmitContext
-)
-
-// fuzzSubmitter is one call of Submit, Go or SubmitContext on its own
-// goroutine.
-type fuzzSubmitter struct {
-	task    *fuzzTask
-	how     submitKind
-	cancel  context.CancelFunc // SubmitContext only
+	id      int
+	kind    *taskKind
+	gate    chan struct{}
+	open    sync.Once
+	runs    atomic.Int32 // times the task started
+	ended   atomic.Bool  // the task finished (returned, panicked or Goexited)
+	how     int
+	cancel  context.CancelFunc // cancels the context of a SubmitContext
 	result  chan error         // receives what the call returned (Go: the error it panicked with)
 	decided bool               // the model knows the outcome
 	want    error              // the outcome, once decided
 	got     bool               // the outcome was received and checked
 }
 
-// fuzzWaiter is one call of Wait on its own goroutine. mustEnd are the tasks
-// accepted before it was called: each must have ended when it returns.
-type fuzzWaiter struct {
-	mustEnd  []*fuzzTask
-	returned chan bool // receives whether every task of mustEnd had ended
-	got      bool
+func (ft *fuzzTask) openGate() { ft.open.Do(func() { close(ft.gate) }) }
+
+func (ft *fuzzTask) run() {
+	ft.runs.Add(1)
+	<-ft.gate
+	ft.ended.Store(true)
+	ft.kind.end()
 }
 
-// fuzzModel is what the pool should look like at a quiescent point, as the
-// design describes the submit decision, the worker loop, Tune, Release and
-// expiry. Idle workers are kept as their idle-since times, bottom (longest
-// idle) first, as the pool's LIFO stack keeps them.
-type fuzzModel struct {
-	capacity, queueSize, minWorkers int
+func (ft *fuzzTask) decide(err error) { ft.decided, ft.want = true, err }
+
+const viaSubmit, viaGo, viaSubmitContext = 0, 1, 2 // fuzzTask.how, as submitBy numbers them
+
+// fuzzHarness runs the operations on a pool and on a model of what it should
+// look like at a quiescent point, as doc/scheduler.md describes placement,
+// the worker loop, Tune, Release and expiry.
+type fuzzHarness struct {
+	t     *testing.T
+	p     *tide.Pool
+	tasks []*fuzzTask
+	waits []chan bool // Wait calls not yet returned; each sends whether its tasks had ended
+
+	capacity, queueSize, minWorkers int // the model from here on
 	nonblocking, closed             bool
 	expiry                          time.Duration
-
-	workers  int
-	idle     []time.Time
-	running  map[*fuzzTask]bool
-	queue    []*fuzzTask
-	waiters  []*fuzzSubmitter
-	accepted []*fuzzTask
-	instants []*fuzzTask // started instant tasks whose end is still to be applied
-	raced    bool        // instant tasks ran in the last operation: see resync
-
-	submitted, completed, panicked, spawned, retired uint64
+	n                               tide.Stats  // Workers and the counters; the other gauges are the lengths below
+	idle                            []time.Time // idle-since times, bottom (longest idle) first, as the LIFO stack
+	running                         map[*fuzzTask]bool
+	queue                           []*fuzzTask
+	waiters                         []*fuzzTask
+	instants                        []*fuzzTask // started instant tasks whose end is still to be applied
+	raced                           bool        // instant tasks ran in the last operation: see resync
 }
 
-func (m *fuzzModel) floor() int { return min(m.minWorkers, m.capacity) }
+// newFuzzHarness makes the pool that setup describes, and its model: bits
+// 0-2 the capacity (0: unlimited, else 1-4 as 1+(v-1)%4), bits 3-4 the queue
+// size (0, 1, 2 or unbounded), bits 5-6 the minimum workers (clamped to the
+// capacity), bit 7 nonblocking, bit 8 a panic handler that itself panics,
+// bit 9 a 1 ns expiry instead of 1 s. (Bit 10 is FuzzPool's: GOMAXPROCS 1.)
+func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
+	t.Helper()
+	h := &fuzzHarness{
+		t:           t,
+		capacity:    []int{math.MaxInt, 1, 2, 3, 4, 1, 2, 3}[setup&7],
+		queueSize:   []int{0, 1, 2, math.MaxInt}[setup>>3&3],
+		nonblocking: setup&(1<<7) != 0,
+		expiry:      []time.Duration{time.Second, time.Nanosecond}[setup>>9&1],
+		running:     map[*fuzzTask]bool{},
+	}
+	h.minWorkers = min(int(setup>>5&3), h.capacity)
+	opts := []tide.Option{
+		tide.WithCapacity(h.capacity), // math.MaxInt: unlimited, as by default
+		tide.WithQueueSize(h.queueSize),
+		tide.WithMinWorkers(h.minWorkers),
+		tide.WithExpiry(h.expiry),
+		tide.WithPanicHandler([]func(any){func(any) {}, func(any) { panic("the handler too") }}[setup>>8&1]),
+		discardLogs(),
+	}
+	if h.nonblocking {
+		opts = append(opts, tide.WithNonblocking())
+	}
+	var err error
+	h.p, err = tide.New(opts...)
+	require.NoError(t, err)
+	t.Cleanup(h.finish)
+	h.refill()
+	synctest.Wait()
+	h.check("after New")
+	return h
+}
 
-// place is the documented decision for a task: an idle worker (the most
-// recently parked, handed the oldest queued task if any), else a new worker
-// below capacity, else the queue if it has room; false when there is none.
-// How the engine gets a task to the worker is its own business: at a
-// quiescent point the outcome is this one.
-func (m *fuzzModel) place(ft *fuzzTask) bool {
-	switch {
-	case len(m.idle) > 0:
-		m.idle = m.idle[:len(m.idle)-1]
-		if len(m.queue) > 0 { // the oldest queued task goes first
-			ft, m.queue = m.queue[0], append(m.queue[1:], ft)
+// submit calls Submit, Go or SubmitContext (as how says) with a task of the
+// kind arg picks. In the model it lines up behind any waiting submitter, and
+// is refused if it must wait on a nonblocking pool (Go waits all the same).
+func (h *fuzzHarness) submit(how, arg int) string {
+	ctx, cancel := context.WithCancel(context.Background())
+	ft := &fuzzTask{id: len(h.tasks), kind: &taskKinds[arg%len(taskKinds)], how: how, cancel: cancel,
+		gate: make(chan struct{}), result: make(chan error, 1)}
+	if !ft.kind.gated {
+		ft.openGate()
+	}
+	h.tasks = append(h.tasks, ft)
+	call := func() error { return submitBy(h.p, how, ft.run) }
+	if how == viaSubmitContext {
+		call = func() error { return h.p.SubmitContext(ctx, ft.run) }
+	}
+	go func() { ft.result <- call() }()
+	synctest.Wait()
+	if h.closed {
+		ft.decide(tide.ErrPoolClosed)
+	} else {
+		h.waiters = append(h.waiters, ft)
+		h.refill()
+	}
+	if !ft.decided && h.nonblocking && how != viaGo {
+		h.waiters = h.waiters[:len(h.waiters)-1]
+		ft.decide(tide.ErrPoolOverload)
+	}
+	return fmt.Sprintf("%s task %d (%s)", [...]string{"Submit", "Go", "SubmitContext"}[how], ft.id, ft.kind.name)
+}
+
+// endTask lets the running gated task that arg picks, oldest first, end.
+func (h *fuzzHarness) endTask(arg int) string {
+	running := those(h.tasks, func(ft *fuzzTask) bool { return h.running[ft] && ft.kind.gated })
+	if len(running) == 0 {
+		return "end: nothing running"
+	}
+	ft := running[arg%len(running)]
+	ft.openGate()
+	synctest.Wait()
+	h.end(ft)
+	return fmt.Sprintf("end task %d (%s)", ft.id, ft.kind.name)
+}
+
+// advance moves the clock on, and checks that the reaper retired only the
+// longest idle workers, none idle for less than the expiry, all those idle
+// for two (an expiry and an interval), never going below the minimum.
+func (h *fuzzHarness) advance(arg int) string {
+	d := time.Duration(arg+1) * 250 * time.Millisecond
+	before := h.p.Stats().Retired
+	time.Sleep(d)
+	synctest.Wait()
+	retired := int(h.p.Stats().Retired - before)
+	idleFor := func(age time.Duration) (n int) { // how many may retire, having been idle for age
+		for _, since := range h.idle {
+			if time.Since(since) >= age {
+				n++
+			}
 		}
-		m.start(ft)
-	case m.workers < m.capacity:
-		m.spawn()
-		m.start(ft)
-	case len(m.queue) < m.queueSize:
-		m.queue = append(m.queue, ft)
+		return min(n, max(0, h.n.Workers-h.floor()))
+	}
+	require.GreaterOrEqual(h.t, retired, idleFor(2*h.expiry), "a worker idle for two expiries is still parked")
+	require.LessOrEqual(h.t, retired, idleFor(h.expiry), "a worker was retired before its expiry, or below the minimum")
+	h.retireBottom(retired)
+	return fmt.Sprintf("advance %v", d)
+}
+
+// those returns, in order, the tasks of fts that keep accepts.
+func those(fts []*fuzzTask, keep func(*fuzzTask) bool) []*fuzzTask {
+	return slices.DeleteFunc(slices.Clone(fts), func(ft *fuzzTask) bool { return !keep(ft) })
+}
+
+func (h *fuzzHarness) floor() int { return min(h.minWorkers, h.capacity) }
+
+// hand runs ft on the most recently parked worker, else on a new one below
+// capacity, else (if mayQueue) queues it if there is room, as placeLocked
+// does; false if there is none. How the engine gets a task to a worker is its
+// own business: at a quiescent point the outcome is this one.
+func (h *fuzzHarness) hand(ft *fuzzTask, mayQueue bool) bool {
+	switch {
+	case len(h.idle) > 0:
+		h.idle = h.idle[:len(h.idle)-1]
+	case h.n.Workers < h.capacity:
+		h.n.Workers++
+		h.n.Spawned++
+	case mayQueue && len(h.queue) < h.queueSize:
+		h.queue = append(h.queue, ft)
+		return true
 	default:
 		return false
+	}
+	h.running[ft] = true
+	if !ft.kind.gated {
+		h.instants = append(h.instants, ft)
 	}
 	return true
 }
 
-func (m *fuzzModel) spawn() { m.workers++; m.spawned++ }
-
-// start runs ft on a worker already taken off the stack or spawned.
-func (m *fuzzModel) start(ft *fuzzTask) {
-	m.running[ft] = true
-	if !ft.kind.gated() {
-		m.instants = append(m.instants, ft)
-	}
-}
-
-func (m *fuzzModel) accept(ft *fuzzTask) {
-	m.submitted++
-	m.accepted = append(m.accepted, ft)
-}
-
-// submit is a call of Submit, Go or SubmitContext: decided at once, or a
-// waiter until admitted, refused or withdrawn.
-func (m *fuzzModel) submit(s *fuzzSubmitter) {
-	switch {
-	case m.closed:
-		s.decide(tide.ErrPoolClosed)
-	case len(m.waiters) == 0 && m.place(s.task):
-		m.accept(s.task)
-		s.decide(nil)
-	case m.nonblocking && s.how != viaGo:
-		s.decide(tide.ErrPoolOverload)
-	default:
-		m.waiters = append(m.waiters, s)
-	}
-}
-
-func (s *fuzzSubmitter) decide(err error) { s.decided, s.want = true, err }
-
-// admit accepts waiting submitters, oldest first, while there is room.
-func (m *fuzzModel) admit() {
-	for len(m.waiters) > 0 && m.place(m.waiters[0].task) {
-		s := m.waiters[0]
-		m.waiters = m.waiters[1:]
-		m.accept(s.task)
-		s.decide(nil)
-	}
-}
-
 // refill is what the pool owes once it gained room or lost a worker:
-// workers for queued tasks up to capacity, the minimum of parked workers
-// unless released, then waiting submitters.
-func (m *fuzzModel) refill(now time.Time) {
-	for m.workers < m.capacity && len(m.queue) > 0 {
-		ft := m.queue[0]
-		m.queue = m.queue[1:]
-		if len(m.idle) > 0 {
-			m.idle = m.idle[:len(m.idle)-1]
-		} else {
-			m.spawn()
-		}
-		m.start(ft)
+// workers for queued tasks, the minimum of parked workers unless released,
+// then waiting submitters, oldest first, while there is room.
+func (h *fuzzHarness) refill() {
+	for len(h.queue) > 0 && h.hand(h.queue[0], false) {
+		h.queue = h.queue[1:]
 	}
-	if !m.closed {
-		for m.workers < m.floor() {
-			m.spawn()
-			m.idle = append(m.idle, now)
-		}
+	for !h.closed && h.n.Workers < h.floor() {
+		h.n.Workers++
+		h.n.Spawned++
+		h.idle = append(h.idle, time.Now())
 	}
-	m.admit()
-}
-
-// retireBottom retires the n longest-idle workers.
-func (m *fuzzModel) retireBottom(n int) {
-	m.idle = slices.Delete(m.idle, 0, n)
-	m.workers -= n
-	m.retired += uint64(n)
-}
-
-// end applies the end of the running task ft: its worker takes the next
-// queued task, parks, or exits.
-func (m *fuzzModel) end(ft *fuzzTask, now time.Time) {
-	delete(m.running, ft)
-	m.completed++
-	if ft.kind.panics() {
-		m.panicked++
-	}
-	if ft.kind == gatedGoexit { // the worker exits; a replacement may take over
-		m.workers--
-		m.retired++
-		m.refill(now)
-		return
-	}
-	switch {
-	case m.workers > m.capacity:
-		m.workers--
-		m.retired++
-	case len(m.queue) > 0:
-		next := m.queue[0]
-		m.queue = m.queue[1:]
-		m.start(next)
-		m.admit()
-	case m.closed:
-		m.workers--
-		m.retired++
-	default:
-		m.idle = append(m.idle, now)
-		m.admit()
+	for len(h.waiters) > 0 && h.hand(h.waiters[0], true) {
+		h.n.Submitted++
+		h.waiters[0].decide(nil)
+		h.waiters = h.waiters[1:]
 	}
 }
 
-// cascade applies the end of every instant task started so far, and of
-// those they start in turn.
-func (m *fuzzModel) cascade() {
-	now := time.Now()
-	m.raced = len(m.instants) > 0
-	for len(m.instants) > 0 {
-		ft := m.instants[0]
-		m.instants = m.instants[1:]
-		m.end(ft, now)
+// end applies the end of the running task ft: its worker exits (Goexit, over
+// capacity, or released with the queue empty), or parks, which refill turns
+// into taking the oldest queued task if there is one.
+func (h *fuzzHarness) end(ft *fuzzTask) {
+	delete(h.running, ft)
+	h.n.Completed++
+	if ft.kind.panics {
+		h.n.Panicked++
+	}
+	if ft.kind.name == "Goexit" || h.n.Workers > h.capacity || h.closed && len(h.queue) == 0 {
+		h.n.Workers--
+		h.n.Retired++
+	} else {
+		h.idle = append(h.idle, time.Now())
+	}
+	h.refill()
+}
+
+// cascade applies the end of every instant task started so far, and of those they start in turn.
+func (h *fuzzHarness) cascade() {
+	h.raced = len(h.instants) > 0
+	for ; len(h.instants) > 0; h.instants = h.instants[1:] {
+		h.end(h.instants[0])
 	}
 }
 
-func (m *fuzzModel) tune(n int, now time.Time) {
-	m.capacity = n
-	if surplus := m.workers - n; surplus > 0 {
-		m.retireBottom(min(surplus, len(m.idle)))
-	}
-	m.refill(now)
+func (h *fuzzHarness) retireBottom(n int) {
+	h.idle = slices.Delete(h.idle, 0, n)
+	h.n.Workers -= n
+	h.n.Retired += uint64(n)
 }
 
-func (m *fuzzModel) release() {
-	if m.closed {
-		return
+func (h *fuzzHarness) release() {
+	h.closed = true
+	h.retireBottom(len(h.idle))
+	for _, ft := range h.waiters {
+		ft.decide(tide.ErrPoolClosed)
 	}
-	m.closed = true
-	m.retireBottom(len(m.idle))
-	for _, s := range m.waiters {
-		s.decide(tide.ErrPoolClosed)
-	}
-	m.waiters = nil
-}
-
-// expire checks that the reaper retired, while time moved on to now, the
-// right number of idle workers: only the longest idle, none idle for less
-// than the expiry, every one idle for two expiries or more (one expiry and
-// one interval), never going below the minimum. retired is how many the pool
-// retired.
-func (m *fuzzModel) expire(t *testing.T, retired int, now time.Time) {
-	t.Helper()
-	mayRetire, mustRetire := 0, 0
-	for _, since := range m.idle {
-		if now.Sub(since) >= m.expiry {
-			mayRetire++
-		}
-		if now.Sub(since) >= 2*m.expiry {
-			mustRetire++
-		}
-	}
-	room := max(0, m.workers-m.floor())
-	mayRetire, mustRetire = min(mayRetire, room), min(mustRetire, room)
-	require.GreaterOrEqual(t, retired, mustRetire, "a worker idle for two expiries is still parked")
-	require.LessOrEqual(t, retired, mayRetire, "a worker was retired before its expiry, or below the minimum")
-	m.retireBottom(retired)
+	h.waiters = nil
 }
 
 // resync adopts the pool's worker counts after an operation in which
@@ -370,284 +371,56 @@ func (m *fuzzModel) expire(t *testing.T, retired int, now time.Time) {
 // on which ran first (the engine may hand a task over through the queue): so
 // the number of workers spawned may differ from the model's, though not the
 // tasks, and only among the workers that parked during the operation.
-func (m *fuzzModel) resync(t *testing.T, st tide.Stats, where string) {
-	t.Helper()
+func (h *fuzzHarness) resync(st tide.Stats, where string) {
 	now := time.Now()
-	for len(m.idle) > st.Idle {
-		require.True(t, m.idle[len(m.idle)-1].Equal(now), "%s: a worker parked before this operation is gone", where)
-		m.idle = m.idle[:len(m.idle)-1]
+	for len(h.idle) > st.Idle {
+		require.True(h.t, h.idle[len(h.idle)-1].Equal(now), "%s: a worker parked before this operation is gone", where)
+		h.idle = h.idle[:len(h.idle)-1]
 	}
-	for len(m.idle) < st.Idle {
-		m.idle = append(m.idle, now)
+	for len(h.idle) < st.Idle {
+		h.idle = append(h.idle, now)
 	}
-	m.workers, m.spawned, m.retired = st.Workers, st.Spawned, st.Retired
+	h.n.Workers, h.n.Spawned, h.n.Retired = st.Workers, st.Spawned, st.Retired
 }
 
-func (m *fuzzModel) stats() tide.Stats {
-	capacity := m.capacity
-	if capacity == math.MaxInt {
-		capacity = -1
-	}
-	return tide.Stats{
-		Capacity:  capacity,
-		Workers:   m.workers,
-		Idle:      len(m.idle),
-		Running:   len(m.running),
-		Waiting:   len(m.queue),
-		Blocked:   len(m.waiters),
-		Submitted: m.submitted,
-		Completed: m.completed,
-		Panicked:  m.panicked,
-		Spawned:   m.spawned,
-		Retired:   m.retired,
-	}
-}
-
-// fuzzHarness runs the operations on a pool and on the model side by side.
-type fuzzHarness struct {
-	t          *testing.T
-	p          *tide.Pool
-	m          *fuzzModel
-	tasks      []*fuzzTask
-	submitters []*fuzzSubmitter
-	waits      []*fuzzWaiter
-	last       string // the last operation, for failure messages
-}
-
-func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
-	t.Helper()
-	capacity, queueSize, minWorkers, nonblocking, handlerPanics, expiry := fuzzSetup(setup)
-	opts := []tide.Option{
-		tide.WithQueueSize(queueSize),
-		tide.WithMinWorkers(minWorkers),
-		tide.WithExpiry(expiry),
-		tide.WithLogger(slog.New(slog.DiscardHandler)),
-		tide.WithPanicHandler(func(any) {
-			if handlerPanics {
-				panic("the handler too")
-			}
-		}),
-	}
-	if capacity != math.MaxInt {
-		opts = append(opts, tide.WithCapacity(capacity))
-	}
-	if nonblocking {
-		opts = append(opts, tide.WithNonblocking())
-	}
-	p, err := tide.New(opts...)
-	require.NoError(t, err)
-	m := &fuzzModel{
-		capacity:    capacity,
-		queueSize:   queueSize,
-		minWorkers:  minWorkers,
-		nonblocking: nonblocking,
-		expiry:      expiry,
-		running:     map[*fuzzTask]bool{},
-	}
-	m.refill(time.Now())
-	h := &fuzzHarness{t: t, p: p, m: m}
-	t.Cleanup(h.teardown)
-	synctest.Wait()
-	h.check("after New")
-	return h
-}
-
-// The operations, one per byte of input: b%fuzzOps is the operation, b/fuzzOps
-// its argument.
-const (
-	opSubmit = iota
-	opGo
-	opSubmitContext
-	opEnd // the argument picks a running gated task
-	opEndAgain
-	opTune // to 1 + argument%5
-	opAdvance
-	opCancel // the argument picks a waiting SubmitContext
-	opRelease
-	opReleaseTimeout
-	opWait
-	fuzzOps
-)
-
-func (h *fuzzHarness) step(b byte) {
-	op, arg := int(b)%fuzzOps, int(b)/fuzzOps
-	now := time.Now()
-	switch op {
-	case opSubmit, opGo, opSubmitContext:
-		h.submit(submitKind(op-opSubmit), taskKind(arg%int(taskKinds)))
-	case opEnd, opEndAgain:
-		running := h.runningGated()
-		if len(running) == 0 {
-			h.last = "end: nothing running"
-			return
-		}
-		ft := running[arg%len(running)]
-		h.last = fmt.Sprintf("end task %d (%s)", ft.id, ft.kind)
-		ft.openGate()
-		synctest.Wait()
-		h.m.end(ft, now)
-	case opTune:
-		n := 1 + arg%5
-		h.last = fmt.Sprintf("Tune(%d)", n)
-		if err := h.p.Tune(n); h.m.closed {
-			require.ErrorIs(h.t, err, tide.ErrPoolClosed, "Tune after Release")
-		} else {
-			require.NoError(h.t, err)
-			h.m.tune(n, now)
-		}
-	case opAdvance:
-		d := time.Duration(arg+1) * 250 * time.Millisecond
-		h.last = fmt.Sprintf("advance %v", d)
-		before := h.p.Stats().Retired
-		time.Sleep(d)
-		synctest.Wait()
-		h.m.expire(h.t, int(h.p.Stats().Retired-before), time.Now())
-	case opCancel:
-		var ctxWaiters []*fuzzSubmitter
-		for _, s := range h.m.waiters {
-			if s.how == viaSubmitContext {
-				ctxWaiters = append(ctxWaiters, s)
-			}
-		}
-		if len(ctxWaiters) == 0 {
-			h.last = "cancel: no SubmitContext waits"
-			return
-		}
-		s := ctxWaiters[arg%len(ctxWaiters)]
-		h.last = fmt.Sprintf("cancel the SubmitContext of task %d", s.task.id)
-		s.cancel()
-		h.m.waiters = slices.DeleteFunc(h.m.waiters, func(w *fuzzSubmitter) bool { return w == s })
-		s.decide(context.Canceled)
-	case opRelease:
-		h.last = "Release"
-		h.p.Release()
-		h.m.release()
-	case opReleaseTimeout:
-		h.last = "ReleaseTimeout"
-		err := h.p.ReleaseTimeout(time.Second)
-		h.m.release()
-		if len(h.m.running) > 0 {
-			require.ErrorIs(h.t, err, tide.ErrTimeout, "tasks are still running")
-			return
-		}
-		require.NoError(h.t, err)
-		h.checkReleased()
-	case opWait:
-		h.last = "Wait"
-		w := &fuzzWaiter{returned: make(chan bool, 1)}
-		for _, ft := range h.m.accepted {
-			if !ft.ended.Load() {
-				w.mustEnd = append(w.mustEnd, ft)
-			}
-		}
-		h.waits = append(h.waits, w)
-		go func() {
-			h.p.Wait()
-			all := true
-			for _, ft := range w.mustEnd {
-				all = all && ft.ended.Load()
-			}
-			w.returned <- all
-		}()
-	}
-}
-
-// runningGated returns the running tasks waiting on their gate, oldest first.
-func (h *fuzzHarness) runningGated() []*fuzzTask {
-	var running []*fuzzTask
-	for _, ft := range h.tasks {
-		if h.m.running[ft] && ft.kind.gated() {
-			running = append(running, ft)
-		}
-	}
-	return running
-}
-
-// submit starts a submitter goroutine and lets the model decide its outcome.
-func (h *fuzzHarness) submit(how submitKind, kind taskKind) {
-	ft := &fuzzTask{id: len(h.tasks), kind: kind}
-	if kind.gated() {
-		ft.gate = make(chan struct{})
-	}
-	h.tasks = append(h.tasks, ft)
-	s := &fuzzSubmitter{task: ft, how: how, result: make(chan error, 1)}
-	h.submitters = append(h.submitters, s)
-	h.last = fmt.Sprintf("%s task %d (%s)", [...]string{"Submit", "Go", "SubmitContext"}[how], ft.id, kind)
-	switch how {
-	case viaSubmit:
-		go func() { s.result <- h.p.Submit(ft.run) }()
-	case viaGo:
-		go func() {
-			defer func() {
-				if r := recover(); r != nil {
-					err, _ := r.(error)
-					s.result <- err
-				}
-			}()
-			h.p.Go(ft.run)
-			s.result <- nil
-		}()
-	case viaSubmitContext:
-		ctx, cancel := context.WithCancel(context.Background())
-		s.cancel = cancel
-		go func() { s.result <- h.p.SubmitContext(ctx, ft.run) }()
-	}
-	synctest.Wait()
-	h.m.submit(s)
-}
-
-// check compares the quiescent pool with the model.
+// check compares the quiescent pool with the model: which submitters have
+// returned and with what, which tasks run, every gauge and counter, which
+// Waits have returned, and the invariants that hold whatever the model says.
 func (h *fuzzHarness) check(where string) {
 	t := h.t
-	for _, s := range h.submitters {
-		if s.got {
-			continue
-		}
-		if !s.decided {
-			require.True(t, pending(s.result), "%s: the submitter of task %d returned while it should wait", where, s.task.id)
-			continue
-		}
-		select {
-		case err := <-s.result:
-			s.got = true
-			if s.want == nil {
-				require.NoError(t, err, "%s: task %d", where, s.task.id)
-			} else {
-				require.ErrorIs(t, err, s.want, "%s: task %d", where, s.task.id)
-			}
-			if s.cancel != nil {
-				s.cancel()
-			}
-		default:
-			require.Failf(t, "submitter stranded", "%s: the submitter of task %d should have returned %v", where, s.task.id, s.want)
-		}
-	}
 	for _, ft := range h.tasks {
+		switch {
+		case ft.got:
+		case !ft.decided:
+			require.Empty(t, ft.result, "%s: the submitter of task %d returned while it should wait", where, ft.id)
+		default:
+			require.NotEmpty(t, ft.result, "%s: the submitter of task %d should have returned %v", where, ft.id, ft.want)
+			ft.got = true
+			require.ErrorIs(t, <-ft.result, ft.want, "%s: task %d", where, ft.id) // a nil want: no error
+		}
 		runs := ft.runs.Load()
 		require.LessOrEqual(t, runs, int32(1), "%s: task %d ran twice", where, ft.id)
-		running := runs == 1 && !ft.ended.Load()
-		if ft.kind.gated() {
-			require.Equal(t, h.m.running[ft], running, "%s: is task %d running", where, ft.id)
-		}
+		require.Equal(t, h.running[ft], runs == 1 && !ft.ended.Load(), "%s: is task %d running", where, ft.id)
 	}
 	st := h.p.Stats()
-	checkInvariants(t, st, h.m.queueSize, where)
-	if h.m.raced {
-		h.m.resync(t, st, where)
+	checkInvariants(t, st, h.queueSize, where)
+	if h.raced {
+		h.resync(st, where)
 	}
-	require.Equal(t, h.m.stats(), st, "%s: stats", where)
-	for _, w := range h.waits {
-		if w.got {
-			continue
-		}
-		select {
-		case all := <-w.returned:
-			w.got = true
-			require.True(t, all, "%s: Wait returned before every task accepted before it had ended", where)
-		default:
+	want := h.n
+	if want.Capacity = h.capacity; h.capacity == math.MaxInt {
+		want.Capacity = -1
+	}
+	want.Idle, want.Running, want.Waiting, want.Blocked = len(h.idle), len(h.running), len(h.queue), len(h.waiters)
+	require.Equal(t, want, st, "%s: stats", where)
+	h.waits = slices.DeleteFunc(h.waits, func(returned chan bool) bool {
+		if len(returned) == 0 {
 			require.NotEqual(t, st.Submitted, st.Completed, "%s: Wait did not return with every task ended", where)
+			return false
 		}
-	}
+		require.True(t, <-returned, "%s: Wait returned before every task accepted before it had ended", where)
+		return true
+	})
 }
 
 // checkInvariants checks what holds at every quiescent point, whatever the
@@ -657,82 +430,58 @@ func checkInvariants(t *testing.T, st tide.Stats, queueSize int, where string) {
 	t.Helper()
 	full := st.Capacity != -1 && st.Workers >= st.Capacity && st.Idle == 0
 	require.LessOrEqual(t, st.Waiting, queueSize, "%s: invariant 4, the queue bound", where)
-	if st.Waiting > 0 {
-		require.True(t, full, "%s: invariant 3, a task is queued while a worker is idle or the pool is below capacity", where)
-	}
-	if st.Blocked > 0 {
-		require.True(t, full && st.Waiting == queueSize, "%s: invariant 6, a submitter waits while there is room", where)
-	}
+	require.True(t, st.Waiting == 0 || full, "%s: invariant 3, a task queued while there is a worker for it", where)
+	require.True(t, st.Blocked == 0 || full && st.Waiting == queueSize, "%s: invariant 6, waiting while there is room", where)
 	require.Equal(t, st.Workers, st.Running+st.Idle, "%s: invariant 7, every worker runs a task or is parked", where)
-	require.GreaterOrEqual(t, st.Running, 0, "%s: Running", where)
-	require.GreaterOrEqual(t, st.Idle, 0, "%s: Idle", where)
-	require.GreaterOrEqual(t, st.Waiting, 0, "%s: Waiting", where)
-	require.LessOrEqual(t, st.Idle, st.Workers, "%s: Idle <= Workers", where)
-	require.LessOrEqual(t, st.Running, st.Workers, "%s: Running <= Workers", where)
+	require.GreaterOrEqual(t, min(st.Running, st.Idle, st.Waiting, st.Blocked), 0, "%s: a negative gauge", where)
+	require.LessOrEqual(t, max(st.Idle, st.Running), st.Workers, "%s: Idle or Running > Workers", where)
 	require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "%s: Workers == Spawned - Retired", where)
-	require.Equal(t, st.Submitted, st.Completed+uint64(st.Running)+uint64(st.Waiting), "%s: Submitted == Completed + Running + Waiting", where)
+	require.Equal(t, st.Submitted, st.Completed+uint64(st.Running+st.Waiting), "%s: invariant 1, tasks add up", where)
 	require.LessOrEqual(t, st.Panicked, st.Completed, "%s: Panicked <= Completed", where)
 }
 
-// checkReleased checks a pool whose ReleaseTimeout returned nil.
+// checkReleased checks a pool whose ReleaseTimeout returned nil: no worker,
+// task or submitter left, every task completed, every worker retired, no goroutine.
 func (h *fuzzHarness) checkReleased() {
-	t := h.t
 	st := h.p.Stats()
-	assert.Zero(t, st.Workers, "Workers after ReleaseTimeout")
-	assert.Zero(t, st.Idle, "Idle after ReleaseTimeout")
-	assert.Zero(t, st.Running, "Running after ReleaseTimeout")
-	assert.Zero(t, st.Waiting, "Waiting after ReleaseTimeout")
-	assert.Equal(t, st.Spawned, st.Retired, "Spawned == Retired after ReleaseTimeout")
-	assert.Equal(t, st.Submitted, st.Completed, "Submitted == Completed after ReleaseTimeout")
+	want := st
+	want.Workers, want.Idle, want.Running, want.Waiting, want.Blocked = 0, 0, 0, 0, 0
+	want.Completed, want.Retired = st.Submitted, st.Spawned
+	assert.Equal(h.t, want, st, "Stats after ReleaseTimeout")
 	synctest.Wait()
-	require.Zero(t, poolGoroutines(), "no goroutine of the pool after ReleaseTimeout")
+	require.Zero(h.t, poolGoroutines(), "no goroutine of the pool after ReleaseTimeout")
 }
 
-// teardown lets every goroutine of the test end, whatever happened, so that
-// a failed check is reported as itself rather than as a deadlocked bubble.
-func (h *fuzzHarness) teardown() {
-	for _, ft := range h.tasks {
-		ft.openGate()
-	}
-	for _, s := range h.submitters {
-		if s.cancel != nil {
-			s.cancel()
-		}
-	}
-	_ = h.p.ReleaseTimeout(time.Minute)
-}
-
-// finish opens every gate, releases the pool and checks that every accepted
-// task ran exactly once and every refused one never.
+// finish, at cleanup, opens every gate and releases the pool: after a failed
+// check, only so that the failure is reported as itself rather than as a
+// deadlocked bubble; else it checks the released pool, that every accepted
+// task ran once and no refused one, and every Wait returned after its tasks.
 func (h *fuzzHarness) finish() {
 	t := h.t
 	for _, ft := range h.tasks {
 		ft.openGate()
+		if t.Failed() {
+			ft.cancel()
+		}
 	}
 	synctest.Wait()
-	require.NoError(t, h.p.ReleaseTimeout(time.Minute))
-	checkInvariants(t, h.p.Stats(), h.m.queueSize, "at the end")
-	h.checkReleased()
-	accepted := 0
-	for _, s := range h.submitters {
-		err := s.want
-		if !s.got {
-			err = <-s.result // every submitter has returned
-		}
-		if s.cancel != nil {
-			s.cancel()
-		}
-		want := int32(0)
-		if err == nil {
-			want = 1
-			accepted++
-		}
-		assert.Equal(t, want, s.task.runs.Load(), "task %d (submit returned %v) runs", s.task.id, err)
+	err := h.p.ReleaseTimeout(time.Minute)
+	if t.Failed() {
+		return
 	}
-	assert.Equal(t, uint64(accepted), h.p.Stats().Submitted)
-	for _, w := range h.waits {
-		if !w.got {
-			assert.True(t, <-w.returned, "a Wait returned before its tasks ended")
+	require.NoError(t, err)
+	checkInvariants(t, h.p.Stats(), h.queueSize, "at the end")
+	h.checkReleased()
+	for _, ft := range h.tasks {
+		if !ft.got {
+			ft.want = <-ft.result // every submitter has returned
 		}
+		assert.LessOrEqual(t, ft.runs.Load(), int32(1), "task %d ran twice", ft.id)
+		assert.Equal(t, ft.want == nil, ft.runs.Load() == 1, "task %d (submit returned %v) ran", ft.id, ft.want)
+	}
+	accepted := those(h.tasks, func(ft *fuzzTask) bool { return ft.want == nil })
+	assert.Equal(t, uint64(len(accepted)), h.p.Stats().Submitted)
+	for _, returned := range h.waits {
+		assert.True(t, <-returned, "a Wait returned before its tasks ended")
 	}
 }
