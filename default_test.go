@@ -1,6 +1,7 @@
 package tide_test
 
 import (
+	"errors"
 	"log/slog"
 	"sync/atomic"
 	"testing"
@@ -33,14 +34,19 @@ func useDefaultPool(t *testing.T) (built func() *tide.Pool) {
 	return pool.Load
 }
 
-// TestDefault checks the pool behind the package-level Go: built by the first
-// Go, unlimited, gone once idle past its expiry, and logging panics.
+// TestDefault checks the pool behind the package-level Go and the zero Group:
+// built by the first Go, unlimited, logging panics, and gone once idle past
+// its expiry.
 func TestDefault(t *testing.T) {
 	// An example of an earlier -count round may have built the test binary's
 	// default pool: release it so that no test sees its workers.
 	require.NoError(t, tide.ResetDefaultPool())
 
-	inBubble(t, "the default pool is built by the first Go, and has unlimited capacity", func(t *testing.T) {
+	inBubble(t, "the first Go builds the default pool: unlimited, logging a panic with its stack, gone once idle "+
+		"past its expiry", func(t *testing.T) {
+		var logs syncBuffer
+		defer slog.SetDefault(slog.Default())
+		slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
 		built := useDefaultPool(t)
 		assert.Nil(t, built(), "nothing before the first Go")
 		assert.Zero(t, poolGoroutines())
@@ -54,36 +60,30 @@ func TestDefault(t *testing.T) {
 		require.NotNil(t, p)
 		assert.Equal(t, -1, p.Cap())
 		assert.Equal(t, n, p.Running(), "every task runs at once, none queued")
+		tide.Go(func() { panic("kaboom") })
 		g.open()
 		p.Wait()
-	})
-
-	inBubble(t, "the default pool leaves no goroutine once idle past its expiry", func(t *testing.T) {
-		built := useDefaultPool(t)
-		tide.Go(func() {})
+		assert.Contains(t, logs.String(), "kaboom")
+		assert.Contains(t, logs.String(), "default_test.go")
+		assert.Equal(t, uint64(1), p.Stats().Panicked)
 		synctest.Wait()
-		burst(t, built(), 10)
-		assert.Equal(t, 11, poolGoroutines(), "ten parked workers and the reaper")
+		assert.Equal(t, n+2, poolGoroutines(), "every worker, the panicked task's included, parked; and the reaper")
 		time.Sleep(tide.DefaultPoolExpiry - time.Nanosecond)
 		synctest.Wait()
-		assert.Equal(t, 11, poolGoroutines(), "one nanosecond before the expiry")
+		assert.Equal(t, n+2, poolGoroutines(), "one nanosecond before the expiry")
 		time.Sleep(time.Nanosecond)
 		synctest.Wait()
 		assert.Zero(t, poolGoroutines())
 	})
 
-	inBubble(t, "a panicking task is logged with its stack and the default pool goes on", func(t *testing.T) {
-		var buf syncBuffer
-		defer slog.SetDefault(slog.Default())
-		slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	inBubble(t, "the zero Group's first Go builds the default pool too, and runs its tasks there", func(t *testing.T) {
 		built := useDefaultPool(t)
-		tide.Go(func() { panic("kaboom") })
-		var ran atomic.Bool
-		tide.Go(func() { ran.Store(true) })
+		var g tide.Group
+		want := errors.New("from the default pool")
+		g.Go(func() error { return want })
+		assert.Equal(t, want, g.Wait())
+		require.NotNil(t, built(), "Go built the default pool")
 		built().Wait()
-		assert.Contains(t, buf.String(), "kaboom")
-		assert.Contains(t, buf.String(), "default_test.go")
-		assert.Equal(t, uint64(1), built().Stats().Panicked)
-		assert.True(t, ran.Load(), "the next task ran")
+		assert.Equal(t, uint64(1), built().Stats().Completed)
 	})
 }
