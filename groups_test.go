@@ -14,47 +14,8 @@ import (
 	"github.com/tidego/tide"
 )
 
-func TestGroup(t *testing.T) {
-	t.Run("Wait returns the first error once every task has run, and sees what they wrote", func(t *testing.T) {
-		g := newPool(t, tide.WithCapacity(1)).Group() // one worker: each task ends before the next starts
-		results := make([]int, 100)                   // plain writes: the race detector checks Wait's happens-before
-		for i := range results {
-			g.Go(func() error {
-				results[i] = i + 1
-				return map[int]error{50: errors.New("first"), 70: errors.New("second")}[i]
-			})
-		}
-		assert.EqualError(t, g.Wait(), "first")
-		for i, r := range results {
-			require.Equal(t, i+1, r, "task %d", i)
-		}
-	})
-
-	inBubble(t, "a Go waiting for room when Release comes runs nothing and gives its slot back", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-		g, ctx := p.GroupContext(context.Background())
-		g.SetLimit(2)
-		gt := newGate()
-		g.Go(func() error { <-gt; return nil })
-		var ran atomic.Bool
-		returned := make(chan struct{})
-		go func() {
-			g.Go(func() error { ran.Store(true); return nil })
-			close(returned)
-		}()
-		synctest.Wait()
-		require.True(t, pending(returned))
-		p.Release()
-		<-returned
-		assert.ErrorIs(t, context.Cause(ctx), tide.ErrPoolClosed, "the refusal cancelled the group's context")
-		gt.open()
-		assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
-		assert.False(t, ran.Load())
-		assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
-	})
-
-}
-
+// TestGroupContext proves that a group's first failure, a refusal included,
+// cancels its context with that cause, as Wait and the parent's end do.
 func TestGroupContext(t *testing.T) {
 	first := errors.New("first")
 	failures := []struct {
@@ -76,6 +37,7 @@ func TestGroupContext(t *testing.T) {
 			p := newPool(t)
 			g, ctx := p.GroupContext(context.Background())
 			g.SetLimit(3) // a refused task must not give back a slot it never took
+			// Two tasks end with the context, one with a later error that Wait must not return.
 			g.Go(func() error { <-ctx.Done(); return ctx.Err() })
 			g.Go(func() error { <-ctx.Done(); return nil })
 			synctest.Wait()
@@ -101,6 +63,30 @@ func TestGroupContext(t *testing.T) {
 		cancel()
 		assert.ErrorIs(t, g.Wait(), context.Canceled)
 	})
+
+	inBubble(t, "a Go waiting for room at Release fails the group, as its cause, runs nothing, gives its slot back",
+		func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			g, ctx := p.GroupContext(context.Background())
+			g.SetLimit(2)
+			gt := newGate()
+			g.Go(func() error { <-gt; return nil })
+			var ran atomic.Bool
+			returned := make(chan struct{})
+			go func() {
+				g.Go(func() error { ran.Store(true); return nil })
+				close(returned)
+			}()
+			synctest.Wait()
+			require.True(t, pending(returned))
+			p.Release()
+			<-returned
+			assert.ErrorIs(t, context.Cause(ctx), tide.ErrPoolClosed, "the refusal cancelled the group's context")
+			gt.open()
+			assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
+			assert.False(t, ran.Load())
+			assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
+		})
 }
 
 // TestGroupSetLimit proves what bounds a group's tasks in flight: the pool's
@@ -129,10 +115,11 @@ func TestGroupSetLimit(t *testing.T) {
 			}
 			var hw highWater
 			gt := newGate()
+			var wrote [5]bool // plain writes: the race detector checks Wait's happens-before
 			submitted := make(chan struct{})
 			go func() {
-				for range 5 {
-					g.Go(func() error { hw.enter(); defer hw.exit(); <-gt; return nil })
+				for i := range wrote {
+					g.Go(func() error { hw.enter(); defer hw.exit(); <-gt; wrote[i] = true; return nil })
 				}
 				close(submitted)
 			}()
@@ -144,36 +131,34 @@ func TestGroupSetLimit(t *testing.T) {
 			gt.open()
 			<-submitted
 			require.NoError(t, g.Wait())
+			assert.Equal(t, [5]bool{true, true, true, true, true}, wrote, "Wait returned once every task had run")
 			p.Wait()
 			assert.Equal(t, int64(c.inFlight), hw.peak.Load())
 			assert.Equal(t, uint64(5), p.Stats().Completed)
 		})
 	}
 
-	t.Run("a limit of 0 makes Go fail the group at once instead of blocking for ever", func(t *testing.T) {
-		p := newPool(t)
-		g := p.Group()
-		g.SetLimit(0)
-		g.Go(func() error { return nil })
-		requireErr(t, g.Wait(), tide.ErrInvalidCapacity,
-			"tide: Group.Go: capacity must be at least 1 (the group's limit is 0, so no task can start)")
-		assert.Zero(t, p.Stats().Submitted)
-	})
-
-	t.Run("changing the limit while a task is in flight panics, with or without a limit set", func(t *testing.T) {
-		for _, first := range []int{-1, 3} {
+	t.Run("a limit of 0 makes Go fail the group at once, and changing a limit while a task is in flight panics",
+		func(t *testing.T) {
 			p := newPool(t)
 			g := p.Group()
-			g.SetLimit(first)
-			gt := newGate()
-			g.Go(func() error { <-gt; return nil })
-			err := panicValue(t, func() { g.SetLimit(2) })
-			assert.EqualError(t, err, "tide: Group.SetLimit: modify limit while 1 tasks in the group are still active")
-			gt.open()
-			require.NoError(t, g.Wait())
-			assert.NotPanics(t, func() { g.SetLimit(2) }, "once Wait returned, the limit may change")
-		}
-	})
+			g.SetLimit(0)
+			g.Go(func() error { return nil })
+			requireErr(t, g.Wait(), tide.ErrInvalidCapacity,
+				"tide: Group.Go: capacity must be at least 1 (the group's limit is 0, so no task can start)")
+			assert.Zero(t, p.Stats().Submitted, "instead of blocking for ever")
+			for _, first := range []int{-1, 3} {
+				g := p.Group()
+				g.SetLimit(first)
+				gt := newGate()
+				g.Go(func() error { <-gt; return nil })
+				err := panicValue(t, func() { g.SetLimit(2) })
+				assert.EqualError(t, err, "tide: Group.SetLimit: modify limit while 1 tasks in the group are still active")
+				gt.open()
+				require.NoError(t, g.Wait())
+				assert.NotPanics(t, func() { g.SetLimit(2) }, "once Wait returned, the limit may change")
+			}
+		})
 }
 
 // TestGroupTryGo proves that TryGo starts a task only if it can at once: it
@@ -289,7 +274,7 @@ func TestPanicCount(t *testing.T) {
 		}},
 	}
 	for _, c := range recovering {
-		inBubble(t, "a "+c.name+" panic is counted, returned as a PanicError, not handled; a Goexit, as ErrGoexit", func(t *testing.T) {
+		inBubble(t, "a "+c.name+" panic comes back as a counted, unhandled PanicError; a Goexit as ErrGoexit", func(t *testing.T) {
 			var handled atomic.Int32
 			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { handled.Add(1) }))
 			for i := range 50 {
