@@ -14,7 +14,8 @@ import (
 )
 
 func TestFuture(t *testing.T) {
-	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned", func(t *testing.T) {
+	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned, unless its ctx ends first; "+
+		"a ready Future answers even a done ctx", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1))
 		queue, run := newGate(), newGate()
 		p.Go(queue.task())
@@ -36,6 +37,13 @@ func TestFuture(t *testing.T) {
 		synctest.Wait()
 		require.True(t, pending(f.Done()), "not ready while running")
 		require.True(t, pending(results), "no waiter returned early")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := f.WaitContext(ctx)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Nil(t, v)
+		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
 		run.open()
 		<-f.Done()
 		first := <-results
@@ -43,6 +51,11 @@ func TestFuture(t *testing.T) {
 		assert.Equal(t, 7, *first)
 		for range cap(results) - 1 {
 			assert.Same(t, first, <-results, "the same result for every waiter")
+		}
+		for range 100 { // WaitContext must prefer the ready result to the done ctx every time
+			v, err = f.WaitContext(ctx)
+			require.Equal(t, bad, err)
+			require.Same(t, first, v)
 		}
 		p.Wait()
 		st := p.Stats()
@@ -73,28 +86,5 @@ func TestFuture(t *testing.T) {
 			requireErr(t, err, c.want, c.text)
 		}
 		assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
-	})
-}
-
-func TestFutureWaitContext(t *testing.T) {
-	inBubble(t, "WaitContext gives up when ctx ends first, yet a ready Future answers even a done ctx", func(t *testing.T) {
-		p := newPool(t)
-		gt := newGate()
-		f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		start := time.Now()
-		v, err := f.WaitContext(ctx)
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Zero(t, v)
-		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
-		assert.True(t, pending(f.Done()))
-		gt.open()
-		<-f.Done()
-		for range 100 { // WaitContext must prefer the ready result to the done ctx every time
-			v, err = f.WaitContext(ctx)
-			require.NoError(t, err)
-			require.Equal(t, 7, v)
-		}
 	})
 }

@@ -131,14 +131,3 @@ func TestReleasedPool(t *testing.T) {
 	assert.Zero(t, p.Stats().Submitted)
 	assert.Zero(t, fp.Pool().Stats().Submitted)
 }
-
-// TestNilTask checks that Go, unlike the go statement, accepts a nil task:
-// it panics on the worker, where the panic handler sees it.
-func TestNilTask(t *testing.T) {
-	got := make(chan any, 1)
-	p := newPool(t, tide.WithPanicHandler(func(r any) { got <- r }))
-	require.NotPanics(t, func() { p.Go(nil) })
-	err, ok := (<-got).(error)
-	require.True(t, ok, "the panic value is an error")
-	requireErr(t, err, tide.ErrNilTask, "tide: Go: nil task")
-}
