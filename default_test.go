@@ -42,8 +42,8 @@ func TestDefault(t *testing.T) {
 	// default pool: release it so that no test sees its workers.
 	require.NoError(t, tide.ResetDefaultPool())
 
-	inBubble(t, "the first Go builds the default pool: unlimited, logging a panic (a nil task's too) with its "+
-		"stack, gone once idle past its expiry", func(t *testing.T) {
+	inBubble(t, "the first Go builds the default pool, which the zero Group uses too: unlimited, logging a panic (a nil "+
+		"task's too) with its stack, gone once idle past its expiry", func(t *testing.T) {
 		var logs syncBuffer
 		defer slog.SetDefault(slog.Default())
 		slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
@@ -55,37 +55,30 @@ func TestDefault(t *testing.T) {
 		for range n {
 			tide.Go(g.task())
 		}
+		var zero tide.Group
+		want := errors.New("from the default pool")
+		zero.Go(func() error { <-g; return want })
 		synctest.Wait()
 		p := built()
 		require.NotNil(t, p)
 		assert.Equal(t, -1, p.Cap())
-		assert.Equal(t, n, p.Running(), "every task runs at once, none queued")
+		assert.Equal(t, n+1, p.Running(), "every task, the zero Group's too, runs at once, none queued")
 		tide.Go(func() { panic("kaboom") })
 		require.NotPanics(t, func() { tide.Go(nil) }, "unlike the go statement, Go takes a nil task, to panic on a worker")
 		g.open()
+		assert.Equal(t, want, zero.Wait())
 		p.Wait()
 		assert.Contains(t, logs.String(), "kaboom")
 		assert.Contains(t, logs.String(), "default_test.go")
 		assert.Contains(t, logs.String(), "tide: Go: nil task")
 		assert.Equal(t, uint64(2), p.Stats().Panicked)
 		synctest.Wait()
-		assert.Equal(t, n+3, poolGoroutines(), "every worker, the panicked tasks' included, parked; and the reaper")
+		assert.Equal(t, n+4, poolGoroutines(), "every worker, the panicked tasks' included, parked; and the reaper")
 		time.Sleep(tide.DefaultPoolExpiry - time.Nanosecond)
 		synctest.Wait()
-		assert.Equal(t, n+3, poolGoroutines(), "one nanosecond before the expiry")
+		assert.Equal(t, n+4, poolGoroutines(), "one nanosecond before the expiry")
 		time.Sleep(time.Nanosecond)
 		synctest.Wait()
 		assert.Zero(t, poolGoroutines())
-	})
-
-	inBubble(t, "the zero Group's first Go builds the default pool too, and runs its tasks there", func(t *testing.T) {
-		built := useDefaultPool(t)
-		var g tide.Group
-		want := errors.New("from the default pool")
-		g.Go(func() error { return want })
-		assert.Equal(t, want, g.Wait())
-		require.NotNil(t, built(), "Go built the default pool")
-		built().Wait()
-		assert.Equal(t, uint64(1), built().Stats().Completed)
 	})
 }

@@ -58,9 +58,8 @@ func TestFuture(t *testing.T) {
 			require.Same(t, first, v)
 		}
 		p.Wait()
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Completed)
-		assert.Equal(t, uint64(1), st.Spawned)
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 2, Completed: 2, Spawned: 1}, p.Stats())
 	})
 
 	inBubble(t, "a refused Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {

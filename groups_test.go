@@ -178,8 +178,6 @@ func TestGroupTryGo(t *testing.T) {
 		{name: "a zero Group, inside a bubble, is at its limit", limit: 1, groupTask: true, laterRun: true, zero: true},
 		{name: "the group's limit is 0", limit: 0},
 		{name: "the pool has no room", opts: full, limit: 1, busyPool: true, laterRun: true},
-		{name: "a nonblocking pool has no room", opts: append(full, tide.WithNonblocking()), limit: 1, busyPool: true,
-			laterRun: true},
 		{name: "the pool's queue is full, a group task having taken its last slot",
 			opts: []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, limit: -1,
 			busyPool: true, groupTask: true, laterRun: true},
