@@ -14,26 +14,6 @@ import (
 	"github.com/tidego/tide"
 )
 
-// useDefaultPool makes the default pool unbuilt for the rest of the calling
-// synctest bubble, so that the next Go builds it there as it would in a
-// program. It returns the default pool built since, nil before; that pool is
-// released, and the one it replaced put back, when the test ends.
-func useDefaultPool(t *testing.T) (built func() *tide.Pool) {
-	t.Helper()
-	var pool atomic.Pointer[tide.Pool]
-	restore := tide.SwapDefaultPool(func() *tide.Pool {
-		pool.Store(tide.NewDefaultPool())
-		return pool.Load()
-	})
-	t.Cleanup(func() {
-		restore()
-		if p := pool.Load(); p != nil {
-			require.NoError(t, p.ReleaseTimeout(10*time.Second))
-		}
-	})
-	return pool.Load
-}
-
 // TestDefault checks the pool behind the package-level Go and the zero Group:
 // built by the first Go, unlimited, logging panics, and gone once idle past
 // its expiry.
@@ -47,8 +27,11 @@ func TestDefault(t *testing.T) {
 		var logs syncBuffer
 		defer slog.SetDefault(slog.Default())
 		slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
-		built := useDefaultPool(t)
-		assert.Nil(t, built(), "nothing before the first Go")
+		// Unbuilt again, the default pool is built by the next Go in this bubble.
+		var built atomic.Pointer[tide.Pool]
+		restore := tide.SwapDefaultPool(func() *tide.Pool { built.Store(tide.NewDefaultPool()); return built.Load() })
+		t.Cleanup(func() { restore(); require.NoError(t, built.Load().ReleaseTimeout(10*time.Second)) })
+		assert.Nil(t, built.Load(), "nothing before the first Go")
 		assert.Zero(t, poolGoroutines())
 		g := newGate()
 		const n = 1000
@@ -59,12 +42,13 @@ func TestDefault(t *testing.T) {
 		want := errors.New("from the default pool")
 		zero.Go(func() error { <-g; return want })
 		synctest.Wait()
-		p := built()
+		p := built.Load()
 		require.NotNil(t, p)
 		assert.Equal(t, -1, p.Cap())
 		assert.Equal(t, n+1, p.Running(), "every task, the zero Group's too, runs at once, none queued")
-		tide.Go(func() { panic("kaboom") })
+		tide.Go(func() { <-g; panic("kaboom") }) // busy till then, so that the nil task needs a worker of its own
 		require.NotPanics(t, func() { tide.Go(nil) }, "unlike the go statement, Go takes a nil task, to panic on a worker")
+		synctest.Wait() // every worker started: none takes over the task handed to another
 		g.open()
 		assert.Equal(t, want, zero.Wait())
 		p.Wait()

@@ -62,7 +62,7 @@ func TestFuture(t *testing.T) {
 		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 2, Completed: 2, Spawned: 1}, p.Stats())
 	})
 
-	inBubble(t, "a refused Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {
+	inBubble(t, "a refused Future is ready at once, with the refusal", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
 		gt := newGate()
 		defer gt.open()
@@ -80,8 +80,6 @@ func TestFuture(t *testing.T) {
 			require.False(t, pending(f.Done()), "ready without waiting")
 			v, err := f.Wait()
 			assert.Zero(t, v)
-			requireErr(t, err, c.want, c.text)
-			_, err = f.WaitContext(context.Background())
 			requireErr(t, err, c.want, c.text)
 		}
 		assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
