@@ -210,7 +210,7 @@ func TestGroupTryGo(t *testing.T) {
 }
 
 // TestPanicCount proves the README's guarantee that every panic is counted
-// once in Stats.Panicked, whether the task was plain, a group's or a future's.
+// once in Stats.Panicked: a plain task's, a group's, a Future's or fn's.
 func TestPanicCount(t *testing.T) {
 	inBubble(t, "plain, group, Future and FuncPool panics each count once, even many at once; a PanicError relayed is none",
 		func(t *testing.T) {
