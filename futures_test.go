@@ -14,7 +14,8 @@ import (
 )
 
 func TestFuture(t *testing.T) {
-	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned", func(t *testing.T) {
+	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned, unless its ctx ends first; "+
+		"a ready Future answers even a done ctx", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1))
 		queue, run := newGate(), newGate()
 		p.Go(queue.task())
@@ -36,6 +37,13 @@ func TestFuture(t *testing.T) {
 		synctest.Wait()
 		require.True(t, pending(f.Done()), "not ready while running")
 		require.True(t, pending(results), "no waiter returned early")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := f.WaitContext(ctx)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Nil(t, v)
+		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
 		run.open()
 		<-f.Done()
 		first := <-results
@@ -44,13 +52,17 @@ func TestFuture(t *testing.T) {
 		for range cap(results) - 1 {
 			assert.Same(t, first, <-results, "the same result for every waiter")
 		}
+		for range 100 { // WaitContext must prefer the ready result to the done ctx every time
+			v, err = f.WaitContext(ctx)
+			require.Equal(t, bad, err)
+			require.Same(t, first, v)
+		}
 		p.Wait()
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Completed)
-		assert.Equal(t, uint64(1), st.Spawned)
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 2, Completed: 2, Spawned: 1}, p.Stats())
 	})
 
-	inBubble(t, "a refused Future is ready at once, for Wait and WaitContext, with the refusal", func(t *testing.T) {
+	inBubble(t, "a refused Future is ready at once, with the refusal", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
 		gt := newGate()
 		defer gt.open()
@@ -69,32 +81,7 @@ func TestFuture(t *testing.T) {
 			v, err := f.Wait()
 			assert.Zero(t, v)
 			requireErr(t, err, c.want, c.text)
-			_, err = f.WaitContext(context.Background())
-			requireErr(t, err, c.want, c.text)
 		}
 		assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
-	})
-}
-
-func TestFutureWaitContext(t *testing.T) {
-	inBubble(t, "WaitContext gives up when ctx ends first, yet a ready Future answers even a done ctx", func(t *testing.T) {
-		p := newPool(t)
-		gt := newGate()
-		f := tide.SubmitFuture(p, func() (int, error) { <-gt; return 7, nil })
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		start := time.Now()
-		v, err := f.WaitContext(ctx)
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Zero(t, v)
-		assert.Equal(t, time.Second, time.Since(start), "it waited until the deadline, on the bubble's clock")
-		assert.True(t, pending(f.Done()))
-		gt.open()
-		<-f.Done()
-		for range 100 { // WaitContext must prefer the ready result to the done ctx every time
-			v, err = f.WaitContext(ctx)
-			require.NoError(t, err)
-			require.Equal(t, 7, v)
-		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,61 +14,8 @@ import (
 	"github.com/tidego/tide"
 )
 
-func TestGroup(t *testing.T) {
-	t.Run("Wait returns the first error once every task has run, and sees what they wrote", func(t *testing.T) {
-		// One worker runs the tasks in order, each finishing before the next starts.
-		p := newPool(t, tide.WithCapacity(1))
-		g := p.Group()
-		first, second := errors.New("first"), errors.New("second")
-		results := make([]int, 100) // plain writes: the race detector checks Wait's happens-before
-		for i := range results {
-			g.Go(func() error {
-				results[i] = i + 1
-				return map[int]error{50: first, 70: second}[i]
-			})
-		}
-		assert.Equal(t, first, g.Wait())
-		for i, r := range results {
-			require.Equal(t, i+1, r, "task %d", i)
-		}
-	})
-
-	inBubble(t, "a Go waiting for room when Release comes runs nothing and gives its slot back", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
-		g, ctx := p.GroupContext(context.Background())
-		g.SetLimit(2)
-		gt := newGate()
-		g.Go(func() error { <-gt; return nil })
-		var ran atomic.Bool
-		returned := make(chan struct{})
-		go func() {
-			g.Go(func() error { ran.Store(true); return nil })
-			close(returned)
-		}()
-		synctest.Wait()
-		require.True(t, pending(returned))
-		p.Release()
-		<-returned
-		assert.ErrorIs(t, context.Cause(ctx), tide.ErrPoolClosed, "the refusal cancelled the group's context")
-		gt.open()
-		assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
-		assert.False(t, ran.Load())
-		assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
-	})
-
-	inBubble(t, "the zero Group runs its tasks on the default pool", func(t *testing.T) {
-		var def *tide.Pool
-		defer tide.SwapDefaultPool(func() *tide.Pool { def = tide.NewDefaultPool(); return def })()
-		var g tide.Group
-		want := errors.New("from the default pool")
-		g.Go(func() error { return want })
-		assert.Equal(t, want, g.Wait())
-		require.NotNil(t, def, "Go built the default pool")
-		require.NoError(t, def.ReleaseTimeout(time.Second))
-		assert.Equal(t, uint64(1), def.Stats().Completed)
-	})
-}
-
+// TestGroupContext proves that a group's first failure, a refusal included,
+// cancels its context with that cause, as Wait and the parent's end do.
 func TestGroupContext(t *testing.T) {
 	first := errors.New("first")
 	failures := []struct {
@@ -91,6 +37,7 @@ func TestGroupContext(t *testing.T) {
 			p := newPool(t)
 			g, ctx := p.GroupContext(context.Background())
 			g.SetLimit(3) // a refused task must not give back a slot it never took
+			// Two tasks end with the context, one with a later error that Wait must not return.
 			g.Go(func() error { <-ctx.Done(); return ctx.Err() })
 			g.Go(func() error { <-ctx.Done(); return nil })
 			synctest.Wait()
@@ -102,23 +49,42 @@ func TestGroupContext(t *testing.T) {
 		})
 	}
 
-	t.Run("Wait cancels the context even when every task succeeded", func(t *testing.T) {
-		p := newPool(t)
-		g, ctx := p.GroupContext(context.Background())
-		var live atomic.Bool
-		g.Go(func() error { live.Store(ctx.Err() == nil); return nil })
-		require.NoError(t, g.Wait())
-		assert.True(t, live.Load(), "the context is live while tasks run")
-		assert.ErrorIs(t, context.Cause(ctx), context.Canceled)
-	})
-
-	t.Run("cancelling the parent cancels the group's context", func(t *testing.T) {
+	t.Run("Wait (though every task succeeded) or the parent's end cancels the context, live till then", func(t *testing.T) {
 		p := newPool(t)
 		parent, cancel := context.WithCancel(context.Background())
 		g, ctx := p.GroupContext(parent)
+		var live atomic.Bool
+		g.Go(func() error { live.Store(ctx.Err() == nil); return nil })
+		require.NoError(t, g.Wait())
+		assert.True(t, live.Load())
+		assert.ErrorIs(t, context.Cause(ctx), context.Canceled)
+		g, ctx = p.GroupContext(parent)
 		g.Go(func() error { <-ctx.Done(); return ctx.Err() })
 		cancel()
 		assert.ErrorIs(t, g.Wait(), context.Canceled)
+	})
+
+	inBubble(t, "Release refuses a Go waiting for room, which runs nothing, as the context's cause", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		g, ctx := p.GroupContext(context.Background())
+		g.SetLimit(2)
+		gt := newGate()
+		g.Go(func() error { <-gt; return nil })
+		var ran atomic.Bool
+		returned := make(chan struct{})
+		go func() {
+			g.Go(func() error { ran.Store(true); return nil })
+			close(returned)
+		}()
+		synctest.Wait()
+		require.True(t, pending(returned))
+		p.Release()
+		<-returned
+		assert.ErrorIs(t, context.Cause(ctx), tide.ErrPoolClosed, "the refusal cancelled the group's context")
+		gt.open()
+		assert.ErrorIs(t, g.Wait(), tide.ErrPoolClosed)
+		assert.False(t, ran.Load())
+		assert.NotPanics(t, func() { g.SetLimit(1) }, "nothing is left in flight")
 	})
 }
 
@@ -126,19 +92,18 @@ func TestGroupContext(t *testing.T) {
 // capacity, and the group's limit if it has one.
 func TestGroupSetLimit(t *testing.T) {
 	bounds := []struct {
-		name              string
-		opts              []tide.Option
-		limits            []int
-		inFlight, waiting int
-		goWaits           bool
+		name                       string
+		opts                       []tide.Option
+		limits                     []int
+		inFlight, waiting, blocked int // of the five tasks Go submits: Blocked counts a Go waiting for the pool
 	}{
 		{"Go waits for room even on a nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0),
-			tide.WithNonblocking()}, nil, 1, 0, true},
+			tide.WithNonblocking()}, nil, 1, 0, 1},
 		{"a limit of n holds the group to n tasks in flight though the pool has room, and Go waits for one to end",
-			[]tide.Option{tide.WithCapacity(10)}, []int{2}, 2, 0, true},
+			[]tide.Option{tide.WithCapacity(10)}, []int{2}, 2, 0, 0},
 		{"the pool's capacity still bounds a group with a higher limit", []tide.Option{tide.WithCapacity(2)},
-			[]int{10}, 2, 3, false},
-		{"a negative limit removes the limit", []tide.Option{tide.WithCapacity(10)}, []int{1, -1}, 5, 0, false},
+			[]int{10}, 2, 3, 0},
+		{"a negative limit removes the limit", []tide.Option{tide.WithCapacity(10)}, []int{1, -1}, 5, 0, 0},
 	}
 	for _, c := range bounds {
 		inBubble(t, c.name, func(t *testing.T) {
@@ -149,45 +114,38 @@ func TestGroupSetLimit(t *testing.T) {
 			}
 			var hw highWater
 			gt := newGate()
+			var wrote [5]bool // plain writes: the race detector checks Wait's happens-before
 			submitted := make(chan struct{})
 			go func() {
-				for range 5 {
-					g.Go(func() error { hw.enter(); defer hw.exit(); <-gt; return nil })
+				for i := range wrote {
+					g.Go(func() error { hw.enter(); defer hw.exit(); <-gt; wrote[i] = true; return nil })
 				}
 				close(submitted)
 			}()
 			synctest.Wait()
-			st := p.Stats()
-			assert.Equal(t, int64(c.inFlight), hw.live.Load())
-			assert.Equal(t, c.inFlight, st.Running, "group tasks run on the pool's workers")
-			assert.Equal(t, c.inFlight, st.Workers)
-			assert.Equal(t, c.waiting, st.Waiting)
-			assert.Equal(t, c.goWaits, pending(submitted), "whether Go waits")
+			want := tide.Stats{Capacity: p.Cap(), Workers: c.inFlight, Running: c.inFlight, Waiting: c.waiting,
+				Blocked: c.blocked, Submitted: uint64(c.inFlight + c.waiting), Spawned: uint64(c.inFlight)}
+			assert.Equal(t, want, p.Stats(), "group tasks run on the pool's workers")
+			assert.Equal(t, c.inFlight+c.waiting < 5, pending(submitted), "Go waits for room")
 			gt.open()
 			<-submitted
 			require.NoError(t, g.Wait())
+			assert.Equal(t, [5]bool{true, true, true, true, true}, wrote, "Wait returned once every task had run")
 			p.Wait()
 			assert.Equal(t, int64(c.inFlight), hw.peak.Load())
-			st = p.Stats()
-			assert.Equal(t, uint64(5), st.Submitted)
-			assert.Equal(t, uint64(5), st.Completed)
-			assert.LessOrEqual(t, st.Spawned, uint64(p.Cap()), "the workers served in turn")
+			assert.Equal(t, uint64(5), p.Stats().Completed)
 		})
 	}
 
-	t.Run("a limit of 0 makes Go fail the group at once instead of blocking for ever", func(t *testing.T) {
+	t.Run("a limit of 0 fails Go at once; changing a limit while a task is in flight panics", func(t *testing.T) {
 		p := newPool(t)
 		g := p.Group()
 		g.SetLimit(0)
 		g.Go(func() error { return nil })
 		requireErr(t, g.Wait(), tide.ErrInvalidCapacity,
 			"tide: Group.Go: capacity must be at least 1 (the group's limit is 0, so no task can start)")
-		assert.Zero(t, p.Stats().Submitted)
-	})
-
-	t.Run("changing the limit while a task is in flight panics, with or without a limit set", func(t *testing.T) {
+		assert.Zero(t, p.Stats().Submitted, "instead of blocking for ever")
 		for _, first := range []int{-1, 3} {
-			p := newPool(t)
 			g := p.Group()
 			g.SetLimit(first)
 			gt := newGate()
@@ -218,8 +176,6 @@ func TestGroupTryGo(t *testing.T) {
 		{name: "a zero Group, inside a bubble, is at its limit", limit: 1, groupTask: true, laterRun: true, zero: true},
 		{name: "the group's limit is 0", limit: 0},
 		{name: "the pool has no room", opts: full, limit: 1, busyPool: true, laterRun: true},
-		{name: "a nonblocking pool has no room", opts: append(full, tide.WithNonblocking()), limit: 1, busyPool: true,
-			laterRun: true},
 		{name: "the pool's queue is full, a group task having taken its last slot",
 			opts: []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, limit: -1,
 			busyPool: true, groupTask: true, laterRun: true},
@@ -242,45 +198,54 @@ func TestGroupTryGo(t *testing.T) {
 			synctest.Wait()
 			var ran atomic.Int32
 			task := func() error { ran.Add(1); return nil }
-			assert.False(t, g.TryGo(task))
-			assert.False(t, g.TryGo(task), "and again")
-			assert.Zero(t, p.Blocked(), "TryGo did not wait for room")
+			assert.False(t, g.TryGo(task), "at once: waiting would deadlock the bubble")
 			gt.open()
 			p.Wait()
 			require.NoError(t, g.Wait(), "a refusal is not an error")
-			assert.Zero(t, ran.Load())
 			assert.Equal(t, c.laterRun, g.TryGo(task), "the refused tasks gave their slots back")
 			require.NoError(t, g.Wait())
-			assert.Equal(t, c.laterRun, ran.Load() == 1)
+			assert.Equal(t, c.laterRun, ran.Load() == 1, "the later task ran, the refused ones never")
 		})
 	}
 }
 
 // TestPanicCount proves the README's guarantee that every panic is counted
-// once in Stats.Panicked, whether the task was plain, a group's or a future's.
+// once in Stats.Panicked: a plain task's, a group's, a Future's or fn's.
 func TestPanicCount(t *testing.T) {
-	t.Run("plain tasks', group tasks' and futures' panics each count once, even many at once", func(t *testing.T) {
-		var handled atomic.Int32
-		p := newPool(t, tide.WithCapacity(8), tide.WithPanicHandler(func(any) { handled.Add(1) }))
-		const n = 200
-		g := p.Group()
-		futures := make([]*tide.Future[int], n)
-		for i := range n {
-			p.Go(func() { panic(i) })
-			g.Go(func() error { panic(i) })
-			futures[i] = tide.SubmitFuture(p, func() (int, error) { panic(i) })
-		}
-		require.ErrorIs(t, g.Wait(), tide.ErrPanic)
-		for _, f := range futures {
-			_, err := f.Wait()
-			require.ErrorIs(t, err, tide.ErrPanic)
-		}
-		p.Wait()
-		st := p.Stats()
-		assert.Equal(t, uint64(3*n), st.Panicked)
-		assert.Equal(t, uint64(3*n), st.Completed)
-		assert.Equal(t, int32(n), handled.Load(), "only the plain tasks' panics reached the handler")
-	})
+	inBubble(t, "plain, group, Future and FuncPool panics each count once, even many at once; a PanicError relayed is none",
+		func(t *testing.T) {
+			var handled atomic.Int32
+			var values atomic.Int64
+			p := newPool(t, tide.WithCapacity(8), tide.WithPanicHandler(func(any) { handled.Add(1) }))
+			fp := newFuncPool(t, func(i int) { panic(i) }, tide.WithCapacity(1),
+				tide.WithPanicHandler(func(r any) { values.Add(int64(r.(int))) }))
+			const n = 200
+			g := p.Group()
+			futures := make([]*tide.Future[int], n)
+			for i := range n {
+				p.Go(func() { panic(i) })
+				g.Go(func() error { panic(i) })
+				futures[i] = tide.SubmitFuture(p, func() (int, error) { panic(i) })
+				require.NoError(t, fp.Invoke(i))
+			}
+			relayed := tide.SubmitFuture(p, futures[0].Wait) // returns, not panics, the PanicError
+			g.Go(func() error { _, err := futures[0].Wait(); return err })
+			require.ErrorIs(t, g.Wait(), tide.ErrPanic)
+			for _, f := range append(futures, relayed) {
+				_, err := f.Wait()
+				require.ErrorIs(t, err, tide.ErrPanic)
+			}
+			p.Wait()
+			fp.Pool().Wait()
+			synctest.Wait()
+			st := p.Stats()
+			assert.Equal(t, uint64(3*n), st.Panicked)
+			assert.Equal(t, uint64(3*n+2), st.Completed)
+			assert.Equal(t, int32(n), handled.Load(), "only the plain tasks' panics reached the handler")
+			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: n, Completed: n, Panicked: n, Spawned: 1},
+				fp.Pool().Stats(), "fn's panics counted once each, on the one worker, which survived them")
+			assert.Equal(t, int64(n*(n-1)/2), values.Load(), "each panic of fn reached the handler with its value")
+		})
 
 	// Each runs task as the caller would and returns what the caller gets.
 	recovering := []struct {
@@ -304,7 +269,7 @@ func TestPanicCount(t *testing.T) {
 		}},
 	}
 	for _, c := range recovering {
-		t.Run("a "+c.name+" panic is counted, then returned as a PanicError, not handled", func(t *testing.T) {
+		inBubble(t, "a "+c.name+" panic returns a counted, unhandled PanicError; a Goexit, ErrGoexit", func(t *testing.T) {
 			var handled atomic.Int32
 			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { handled.Add(1) }))
 			for i := range 50 {
@@ -319,32 +284,8 @@ func TestPanicCount(t *testing.T) {
 			var pn *runtime.PanicNilError
 			require.ErrorAs(t, c.run(t, p, func() error { panic(nil) }), &pn, "panic(nil) is a panic too")
 			p.Wait()
-			st := p.Stats()
-			assert.Equal(t, uint64(51), st.Panicked)
-			assert.Equal(t, uint64(51), st.Completed)
-			assert.Equal(t, uint64(1), st.Spawned, "the one worker lived on")
-			assert.Zero(t, handled.Load())
-		})
-	}
-
-	t.Run("an error that is a PanicError, returned rather than panicked, is not a panic", func(t *testing.T) {
-		p := newPool(t)
-		inner := tide.SubmitFuture(p, func() (int, error) { panic("inner") })
-		g := p.Group()
-		g.Go(func() error { _, err := inner.Wait(); return err })
-		f := tide.SubmitFuture(p, func() (int, error) { return inner.Wait() })
-		require.ErrorIs(t, g.Wait(), tide.ErrPanic)
-		_, err := f.Wait()
-		require.ErrorIs(t, err, tide.ErrPanic)
-		p.Wait()
-		assert.Equal(t, uint64(1), p.Stats().Panicked, "only the inner function panicked")
-	})
-
-	// A Goexit (t.FailNow in a task, say) ends the task early but is no
-	// panic: the group or Future learns of it, and nothing is stranded.
-	for _, c := range recovering {
-		inBubble(t, "a "+c.name+" Goexit comes back as ErrGoexit, is no panic, strands nothing", func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1))
+			assert.Equal(t, uint64(1), p.Stats().Spawned, "the one worker lived on")
+			// A Goexit (t.FailNow in a task, say) ends the task early; the group or Future learns of it.
 			var after atomic.Bool
 			err := c.run(t, p, func() error {
 				p.Go(func() { after.Store(true) }) // queued behind the only worker
@@ -353,11 +294,11 @@ func TestPanicCount(t *testing.T) {
 			})
 			assert.ErrorIs(t, err, tide.ErrGoexit)
 			p.Wait()
-			assert.True(t, after.Load(), "the task queued behind it ran")
+			assert.True(t, after.Load(), "the task queued behind it ran: nothing is stranded")
 			st := p.Stats()
-			assert.Zero(t, st.Panicked)
-			assert.Equal(t, uint64(2), st.Completed)
-			assert.Zero(t, st.Running)
+			assert.Equal(t, uint64(51), st.Panicked, "a Goexit is no panic")
+			assert.Equal(t, uint64(53), st.Completed)
+			assert.Zero(t, handled.Load())
 		})
 	}
 }

@@ -41,13 +41,17 @@ func TestNilContext(t *testing.T) {
 // an error return it, the others panic with it; and that the methods of a
 // nil Group or a nil or zero Future panic, saying how to make one.
 func TestNilReceivers(t *testing.T) {
+	const group = " called on a nil *Group: make one with Pool.Group or Pool.GroupContext, or declare a tide.Group"
+	const future = " called on a nil or zero Future: SubmitFuture makes Futures"
 	unmade := map[string]struct {
 		p  *tide.Pool
 		fp *tide.FuncPool[int]
-	}{"nil": {nil, nil}, "zero": {new(tide.Pool), new(tide.FuncPool[int])}}
+		f  *tide.Future[int]
+	}{"nil": {nil, nil, nil}, "zero": {new(tide.Pool), new(tide.FuncPool[int]), new(tide.Future[int])}}
 	for kind, r := range unmade {
-		t.Run("every method of a "+kind+" Pool or FuncPool reports ErrNilPool, naming itself", func(t *testing.T) {
-			p, fp := r.p, r.fp
+		t.Run("every method of a "+kind+" Pool or FuncPool reports ErrNilPool, of a "+kind+" Future (or nil Group) "+
+			"panics saying how to make one", func(t *testing.T) {
+			p, fp, f := r.p, r.fp, r.f
 			_, futureErr := tide.SubmitFuture(p, func() (int, error) { return 1, nil }).Wait()
 			for op, err := range map[string]error{
 				"Submit":         p.Submit(func() {}),
@@ -74,14 +78,7 @@ func TestNilReceivers(t *testing.T) {
 			} {
 				requireErr(t, err, tide.ErrNilPool, "tide: "+op+": nil pool")
 			}
-		})
-	}
-
-	t.Run("every method of a nil Group, or of a nil or zero Future, panics saying how to make one", func(t *testing.T) {
-		const group = " called on a nil *Group: make one with Pool.Group or Pool.GroupContext, or declare a tide.Group"
-		const future = " called on a nil or zero Future: SubmitFuture makes Futures"
-		var g *tide.Group
-		for _, f := range []*tide.Future[int]{nil, new(tide.Future[int])} {
+			var g *tide.Group // the zero Group is a valid one
 			for text, call := range map[string]func(){
 				"tide: Group.Go" + group:            func() { g.Go(func() error { return nil }) },
 				"tide: Group.TryGo" + group:         func() { g.TryGo(func() error { return nil }) },
@@ -93,8 +90,8 @@ func TestNilReceivers(t *testing.T) {
 			} {
 				require.EqualError(t, panicValue(t, call), text)
 			}
-		}
-	})
+		})
+	}
 }
 
 // TestReleasedPool checks that a released pool, or FuncPool, refuses every
@@ -130,15 +127,4 @@ func TestReleasedPool(t *testing.T) {
 	assert.Equal(t, 3, p.Cap(), "Tune changed nothing")
 	assert.Zero(t, p.Stats().Submitted)
 	assert.Zero(t, fp.Pool().Stats().Submitted)
-}
-
-// TestNilTask checks that Go, unlike the go statement, accepts a nil task:
-// it panics on the worker, where the panic handler sees it.
-func TestNilTask(t *testing.T) {
-	got := make(chan any, 1)
-	p := newPool(t, tide.WithPanicHandler(func(r any) { got <- r }))
-	require.NotPanics(t, func() { p.Go(nil) })
-	err, ok := (<-got).(error)
-	require.True(t, ok, "the panic value is an error")
-	requireErr(t, err, tide.ErrNilTask, "tide: Go: nil task")
 }
