@@ -67,11 +67,15 @@ func TestNew(t *testing.T) {
 }
 
 func TestSubmit(t *testing.T) {
-	t.Run("a nil task is refused", func(t *testing.T) {
-		p := newPool(t)
+	t.Run("a nil task is refused by Submit and SubmitContext; given to Go, it panics on the worker with ErrNilTask", func(t *testing.T) {
+		got := make(chan any, 1)
+		p := newPool(t, tide.WithPanicHandler(func(r any) { got <- r }))
 		assert.ErrorIs(t, p.Submit(nil), tide.ErrNilTask)
 		assert.ErrorIs(t, p.SubmitContext(context.Background(), nil), tide.ErrNilTask)
 		assert.Zero(t, p.Stats().Submitted)
+		require.NotPanics(t, func() { p.Go(nil) })
+		err, _ := (<-got).(error)
+		requireErr(t, err, tide.ErrNilTask, "tide: Go: nil task")
 	})
 
 	t.Run("an accepted task runs exactly once", func(t *testing.T) {
