@@ -6,8 +6,10 @@ import (
 	"math"
 	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -158,4 +160,140 @@ func TestQueueBoundariesUnderTune(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParkedSubmittersWakeUp proves that no waiting submitter is stranded
+// (doc/scheduler.md, invariant 6): every event that makes room admits them,
+// oldest first, and Release refuses them.
+func TestParkedSubmittersWakeUp(t *testing.T) {
+	const k = 6 // parked submitters, two of each kind
+
+	// Each event fires once, on a pool whose only worker is busy with a gated
+	// task and whose queue is full. The parked submitters' tasks return at
+	// once, so the room one event makes passes from each to the next.
+	events := []struct {
+		name string
+		end  func()                 // how the busy task ends once its gate opens
+		fire func(*tide.Pool) error // the event; nil: the busy task's gate opens, and it ends
+		opts []tide.Option
+		want error // what every parked submitter gets
+	}{
+		{name: "a task that finishes", end: func() {}},
+		{name: "a task that panics", end: func() { panic("boom") }, opts: []tide.Option{tide.WithPanicHandler(func(any) {})}},
+		{name: "a task that panics under a panic handler that panics too", end: func() { panic("boom") },
+			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()}},
+		{name: "a task that calls runtime.Goexit", end: runtime.Goexit},
+		{name: "Tune growing the capacity", end: func() {}, fire: func(p *tide.Pool) error { return p.Tune(2) }},
+		{name: "Release", end: func() {}, fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
+	}
+	for _, queueSize := range []int{0, 1} {
+		for _, ev := range events {
+			name := fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize)
+			inBubble(t, name, func(t *testing.T) {
+				p := newPool(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
+				g := newGate()
+				open := sync.OnceFunc(g.open)
+				t.Cleanup(open) // before the pool's release, so that a failure reports itself, not a deadlock
+				require.NoError(t, p.Submit(func() { <-g; ev.end() }))
+				for range queueSize {
+					require.NoError(t, p.Submit(func() {}))
+				}
+				errcs := parkSubmitters(p, k, func() {})
+				require.Equal(t, k, p.Stats().Blocked, "every submitter waits for room")
+				if ev.fire == nil {
+					open()
+				} else {
+					require.NoError(t, ev.fire(p))
+				}
+				for i, err := range requireReturnWithin(t, virtualDeadline, errcs) {
+					assert.ErrorIs(t, err, ev.want, "submitter %d", i) // with want nil: err is nil
+				}
+				open() // if the event left the busy task waiting
+				p.Wait()
+				synctest.Wait()
+				st := p.Stats()
+				accepted := uint64(1 + queueSize)
+				if ev.want == nil {
+					accepted += k
+				}
+				assert.Equal(t, accepted, st.Submitted)
+				assert.Equal(t, accepted, st.Completed)
+				assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
+			})
+		}
+	}
+
+	// Every task here returns when it receives a token. Time passes while the
+	// submitters wait, and a SubmitContext ahead of them gives up meanwhile.
+	for _, c := range []struct{ capacity, tunedTo, queueSize int }{{2, 2, 0}, {1, 1, 1}, {2, 1, 0}} {
+		name := fmt.Sprintf("while submitters wait (capacity %d tuned to %d, queue size %d), time passing retires no busy "+
+			"worker, one that gives up leaves its place, a worker retired as surplus makes no room, and each finishing "+
+			"task admits exactly the oldest one", c.capacity, c.tunedTo, c.queueSize)
+		inBubble(t, name, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
+			tokens := make(chan struct{})
+			task := func() { <-tokens }
+			for range 2 {
+				p.Go(task)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			withdrawn := make(chan error, 1)
+			go func() { withdrawn <- p.SubmitContext(ctx, task) }()
+			synctest.Wait()
+			errcs := parkSubmitters(p, k, task)
+			require.NoError(t, p.Tune(c.tunedTo))
+			time.Sleep(10 * time.Second)
+			synctest.Wait()
+			require.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{withdrawn})[0])
+			require.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.capacity, Running: c.capacity, Waiting: c.queueSize,
+				Blocked: k, Submitted: 2, Spawned: uint64(c.capacity)}, p.Stats(), "a busy worker retired, or the withdrawn task counted")
+			surplus := c.capacity - c.tunedTo
+			admitted := 0
+			for i := range surplus + k {
+				tokens <- struct{}{}
+				synctest.Wait()
+				want := max(0, i+1-surplus)
+				for j := admitted; j < k; j++ {
+					require.Equal(t, j >= want, pending(errcs[j]), "after %d tasks returned, submitter %d", i+1, j)
+				}
+				admitted = want
+				require.Zero(t, p.Idle(), "a worker parked while a submitter waits, or one is left running nothing")
+				require.Equal(t, c.queueSize, p.Waiting(), "the queue is full again")
+			}
+			close(tokens)
+			p.Wait()
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.tunedTo, Idle: c.tunedTo, Submitted: 2 + k, Completed: 2 + k,
+				Spawned: uint64(c.capacity), Retired: uint64(surplus)}, p.Stats())
+		})
+	}
+}
+
+// TestSubmitFromOwnTask proves that a task submitting to its own pool is a
+// submitter like any other: on a full pool it waits for room, which, when
+// every worker does the same, only something outside the pool can make
+// (ants #197).
+func TestSubmitFromOwnTask(t *testing.T) {
+	name := "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it"
+	inBubble(t, name, func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+		inner := make(chan error, 2)
+		p.Go(func() {
+			inner <- p.Submit(func() {}) // queued: the queue had room
+			inner <- p.Submit(func() {})
+		})
+		require.NoError(t, <-inner)
+		time.Sleep(virtualDeadline)
+		synctest.Wait()
+		require.True(t, pending((<-chan error)(inner)), "the task's second Submit waits")
+		assert.Equal(t, 1, p.Running())
+		assert.Equal(t, 1, p.Waiting())
+		p.Release()
+		assert.Equal(t, tide.ErrPoolClosed, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
+		p.Wait()
+		st := p.Stats()
+		assert.Equal(t, uint64(2), st.Submitted, "the task and the one it queued")
+		assert.Equal(t, uint64(2), st.Completed, "the task and the one it queued")
+	})
 }

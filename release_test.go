@@ -3,6 +3,7 @@ package tide_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -114,58 +115,88 @@ func TestLeakCanary(t *testing.T) {
 // life (panics, Goexits, the reaper retiring workers, Tune), then is released
 // full (busy workers, a full queue and parked submitters), half idle (busy
 // and parked workers), or by ReleaseTimeout alone while submitters, Tune and
-// the reaper race it.
+// the reaper race it. Half the busy tasks end by Goexit; and each mode runs
+// again with every processor hogged, where exiting workers are scheduled last.
 func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
-	const racing = "racing submitters and Tune"
-	for _, mode := range []string{"full", "half idle", racing} {
-		t.Run("after a busy life, released "+mode+", the counters are final and no goroutine of the pool is left when ReleaseTimeout returns", func(t *testing.T) {
-			for round := range rounds(20) {
-				p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
-					tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
-				require.NoError(t, err)
-				for i := range 12 {
-					p.Go([]func(){func() { panic(i) }, runtime.Goexit, func() {}, func() {}}[i%4])
+	for _, hogged := range []bool{false, true} {
+		for _, mode := range []string{"full", "half idle", "racing submitters and Tune"} {
+			t.Run(fmt.Sprintf("after a busy life, released %s (processors hogged: %v), the counters are final and no "+
+				"goroutine of the pool is left when ReleaseTimeout returns", mode, hogged), func(t *testing.T) {
+				if hogged {
+					defer hogProcessors(3)()
 				}
-				p.Wait()
-				time.Sleep(2 * time.Millisecond) // some workers expire, the reaper runs
-				require.NoError(t, p.Tune(4))
-				g := newGate()
-				var parked []<-chan error
-				var racers sync.WaitGroup
-				switch mode {
-				case "full":
-					for range 6 {
-						p.Go(g.task())
-					}
-					for range 4 {
-						parked = append(parked, submitAsync(p, func() {}))
-					}
-				case "half idle":
-					for range 2 {
-						p.Go(g.task()) // two of the four minimum workers; the other two stay parked
-					}
-				default:
-					for s := range 4 {
-						racers.Go(func() { race(t, p, s == 0) })
-					}
-					time.Sleep(time.Millisecond) // let the submitters run against a live pool
+				for round := range rounds(20) {
+					releaseAfterBusyLife(t, mode, round)
 				}
-				if mode != racing {
-					p.Release()
-				}
-				for _, errc := range parked {
-					assert.ErrorIs(t, <-errc, tide.ErrPoolClosed)
-				}
-				g.open()
-				require.NoError(t, p.ReleaseTimeout(10*time.Second))
-				st := p.Stats()
-				require.Equal(t, tide.Stats{Capacity: st.Capacity, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
-					Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
-				racers.Wait()
-				require.Equal(t, st, p.Stats(), "round %d: the counters moved after ReleaseTimeout returned", round)
-				requireNoPoolGoroutines(t, "round %d", round)
+			})
+		}
+	}
+}
+
+// releaseAfterBusyLife is one round of TestReleaseTimeoutLeavesNoGoroutine.
+func releaseAfterBusyLife(t *testing.T, mode string, round int) {
+	p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
+		tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
+	require.NoError(t, err)
+	for i := range 12 {
+		p.Go([]func(){func() { panic(i) }, runtime.Goexit, func() {}, func() {}}[i%4])
+	}
+	p.Wait()
+	time.Sleep(2 * time.Millisecond) // some workers expire, the reaper runs
+	require.NoError(t, p.Tune(4))
+	g := newGate()
+	busy := []func(){g.task(), func() { <-g; runtime.Goexit() }}
+	var parked []<-chan error
+	var racers sync.WaitGroup
+	switch mode {
+	case "full":
+		for i := range 6 {
+			p.Go(busy[i%2])
+		}
+		for range 4 {
+			parked = append(parked, submitAsync(p, func() {}))
+		}
+		p.Release()
+	case "half idle":
+		p.Go(busy[0]) // two of the four minimum workers; the other two stay parked
+		p.Go(busy[1])
+		p.Release()
+	default:
+		for s := range 4 {
+			racers.Go(func() { race(t, p, s == 0) })
+		}
+		time.Sleep(time.Millisecond) // let the submitters run against a live pool
+	}
+	for _, errc := range parked {
+		assert.ErrorIs(t, <-errc, tide.ErrPoolClosed)
+	}
+	g.open()
+	require.NoError(t, p.ReleaseTimeout(10*time.Second))
+	st := p.Stats()
+	require.Equal(t, tide.Stats{Capacity: st.Capacity, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
+		Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
+	racers.Wait()
+	require.Equal(t, st, p.Stats(), "round %d: the counters moved after ReleaseTimeout returned", round)
+	requireNoPoolGoroutines(t, "round %d", round)
+}
+
+// hogProcessors sets GOMAXPROCS to n and keeps each processor spinning until
+// the returned undo is called, so that other goroutines run only when the
+// runtime preempts a hog.
+func hogProcessors(n int) (undo func()) {
+	prev := runtime.GOMAXPROCS(n)
+	var stop atomic.Bool
+	var hogs sync.WaitGroup
+	for range n {
+		hogs.Go(func() {
+			for !stop.Load() {
 			}
 		})
+	}
+	return func() {
+		stop.Store(true)
+		hogs.Wait()
+		runtime.GOMAXPROCS(prev)
 	}
 }
 
