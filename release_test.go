@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"runtime"
@@ -69,6 +70,54 @@ func TestRelease(t *testing.T) {
 	})
 }
 
+// TestConcurrentReleaseEveryCall proves that a submission racing Release is
+// accepted and runs once, or is refused with ErrPoolClosed, whichever its
+// kind, and that none is accepted after Release returns.
+func TestConcurrentReleaseEveryCall(t *testing.T) {
+	for _, c := range []struct{ capacity, queueSize int }{{8, 0}, {16, 64}} {
+		name := fmt.Sprintf("Submit, SubmitContext and Go racing Release each accept once or refuse with ErrPoolClosed, "+
+			"and none is stranded (capacity %d, queue size %d)", c.capacity, c.queueSize)
+		// In a bubble, a stranded submitter is reported as a deadlock instead
+		// of hanging the test.
+		inBubble(t, name, func(t *testing.T) {
+			n := rounds(10000)
+			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize))
+			runs := make([]atomic.Int32, n)
+			accepted := make([]atomic.Int32, n) // 1 once accepted
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					if err := submitBy(p, i, func() { runs[i].Add(1) }); err != nil {
+						assert.ErrorIs(t, err, tide.ErrPoolClosed, "call %d", i)
+					} else {
+						accepted[i].Store(1)
+					}
+				})
+			}
+			close(start)
+			for range rand.IntN(2000) { // let some calls in, and some park; any outcome is valid
+				runtime.Gosched()
+			}
+			p.Release()
+			atRelease := p.Stats().Submitted
+			wg.Wait()
+			require.NoError(t, p.ReleaseTimeout(virtualDeadline))
+			assert.Equal(t, atRelease, p.Stats().Submitted, "a call was accepted after Release returned")
+			var total uint64
+			for i := range n {
+				require.Equal(t, accepted[i].Load(), runs[i].Load(), "call %d ran as often as it was accepted", i)
+				total += uint64(accepted[i].Load())
+			}
+			st := p.Stats()
+			assert.Equal(t, total, st.Submitted)
+			assert.Equal(t, st.Submitted, st.Completed)
+			assert.Zero(t, st.Workers)
+		})
+	}
+}
+
 // shutdownWithin calls p.Shutdown with a ctx that ends after d.
 func shutdownWithin(p *tide.Pool, d time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
@@ -122,8 +171,18 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 		for _, mode := range []string{"full", "half idle", "racing submitters and Tune"} {
 			t.Run(fmt.Sprintf("after a busy life, released %s (processors hogged: %v), the counters are final and no "+
 				"goroutine of the pool is left when ReleaseTimeout returns", mode, hogged), func(t *testing.T) {
-				if hogged {
-					defer hogProcessors(3)()
+				if hogged { // exiting workers run only when the runtime preempts a spinning hog
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+					var stop atomic.Bool
+					var hogs sync.WaitGroup
+					for range 3 {
+						hogs.Go(func() {
+							for !stop.Load() {
+							}
+						})
+					}
+					defer hogs.Wait()
+					defer stop.Store(true)
 				}
 				for round := range rounds(20) {
 					releaseAfterBusyLife(t, mode, round)
@@ -178,26 +237,6 @@ func releaseAfterBusyLife(t *testing.T, mode string, round int) {
 	racers.Wait()
 	require.Equal(t, st, p.Stats(), "round %d: the counters moved after ReleaseTimeout returned", round)
 	requireNoPoolGoroutines(t, "round %d", round)
-}
-
-// hogProcessors sets GOMAXPROCS to n and keeps each processor spinning until
-// the returned undo is called, so that other goroutines run only when the
-// runtime preempts a hog.
-func hogProcessors(n int) (undo func()) {
-	prev := runtime.GOMAXPROCS(n)
-	var stop atomic.Bool
-	var hogs sync.WaitGroup
-	for range n {
-		hogs.Go(func() {
-			for !stop.Load() {
-			}
-		})
-	}
-	return func() {
-		stop.Store(true)
-		hogs.Wait()
-		runtime.GOMAXPROCS(prev)
-	}
 }
 
 // race submits to p until it is closed, some tasks keeping their worker busy
