@@ -122,49 +122,10 @@ func TestQueueBoundaries(t *testing.T) {
 	}
 }
 
-// TestQueueBoundariesUnderTune proves that Tune growing a full pool admits
-// exactly as many waiting submitters as it makes room for, each with a
-// worker of its own, up to the largest capacities.
-func TestQueueBoundariesUnderTune(t *testing.T) {
-	type growth struct {
-		name             string
-		opts             []tide.Option
-		n, cap, admitted int // Tune(n); then Cap(), and how many of 9 waiting submitters get in
-	}
-	// Two of three minimum workers retire at Tune(1); Tune(5) brings them back, and room for two more.
-	rows := []growth{{"parked minimum workers", []tide.Option{tide.WithCapacity(3), tide.WithMinWorkers(3)}, 5, 5, 4}}
-	for _, c := range hugeCapacities() {
-		rows = append(rows, growth{fmt.Sprintf("a capacity of %d", c.n), []tide.Option{tide.WithCapacity(c.n)}, c.n, c.cap, 9})
-	}
-	for _, c := range rows {
-		name := fmt.Sprintf("Tune(%d) on a full pool (%s) admits exactly the submitters there is room for", c.n, c.name)
-		inBubble(t, name, func(t *testing.T) {
-			for round := range rounds(20) {
-				p := newPool(t, append(c.opts, tide.WithQueueSize(0))...)
-				require.NoError(t, p.Tune(1))
-				g := newGate()
-				p.Go(g.task())
-				errcs := parkSubmitters(p, 9, g.task())
-				require.NoError(t, p.Tune(c.n))
-				assert.Equal(t, c.cap, p.Cap())
-				synctest.Wait()
-				for i, errc := range errcs {
-					assert.Equal(t, i >= c.admitted, pending(errc), "round %d: submitter %d", round, i)
-				}
-				st := p.Stats()
-				want := tide.Stats{Capacity: c.cap, Workers: 1 + c.admitted, Running: 1 + c.admitted, Blocked: 9 - c.admitted,
-					Submitted: uint64(1 + c.admitted), Spawned: st.Spawned, Retired: st.Retired}
-				assert.Equal(t, want, st, "round %d", round)
-				g.open()
-				p.Wait()
-			}
-		})
-	}
-}
-
 // TestParkedSubmittersWakeUp proves that no waiting submitter is stranded
 // (doc/scheduler.md, invariant 6): every event that makes room admits them,
-// oldest first, and Release refuses them.
+// oldest first, as many as it makes room for, up to the largest capacities,
+// each with a worker of its own; and Release refuses them.
 func TestParkedSubmittersWakeUp(t *testing.T) {
 	const k = 6 // parked submitters, two of each kind
 
@@ -211,26 +172,33 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 				open() // if the event left the busy task waiting
 				p.Wait()
 				synctest.Wait()
-				st := p.Stats()
 				accepted := uint64(1 + queueSize)
 				if ev.want == nil {
 					accepted += k
 				}
-				assert.Equal(t, accepted, st.Submitted)
-				assert.Equal(t, accepted, st.Completed)
-				assert.Equal(t, uint64(st.Workers), st.Spawned-st.Retired)
+				st := p.Stats()
+				assert.Equal(t, tide.Stats{Capacity: st.Capacity, Workers: st.Workers, Idle: st.Workers, Submitted: accepted,
+					Completed: accepted, Panicked: st.Panicked, Spawned: st.Spawned, Retired: st.Spawned - uint64(st.Workers)}, st)
 			})
 		}
 	}
 
 	// Every task here returns when it receives a token. Time passes while the
 	// submitters wait, and a SubmitContext ahead of them gives up meanwhile.
-	for _, c := range []struct{ capacity, tunedTo, queueSize int }{{2, 2, 0}, {1, 1, 1}, {2, 1, 0}} {
-		name := fmt.Sprintf("while submitters wait (capacity %d tuned to %d, queue size %d), time passing retires no busy "+
-			"worker, one that gives up leaves its place, a worker retired as surplus makes no room, and each finishing "+
-			"task admits exactly the oldest one", c.capacity, c.tunedTo, c.queueSize)
+	type tuning struct{ capacity, minWorkers, queueSize, tunedTo, cap int }              // cap: what Cap reports once tuned
+	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {2, 3, 0, 5, 5}} // the last: a minimum worker retired by Tune
+	for _, c := range hugeCapacities() {
+		rows = append(rows, tuning{2, 0, 0, c.n, c.cap})
+	}
+	for _, c := range rows {
+		name := fmt.Sprintf("while submitters wait (capacity %d, min workers %d, queue size %d, tuned to %d), time passing "+
+			"retires no busy worker, one that gives up leaves its place, Tune growing admits at once the oldest it makes room "+
+			"for, each with a worker, a worker retired as surplus makes no room, and each finishing task admits exactly the "+
+			"oldest one", c.capacity, c.minWorkers, c.queueSize, c.tunedTo)
 		inBubble(t, name, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
+			p := newPool(t, tide.WithCapacity(max(c.capacity, c.minWorkers)), tide.WithMinWorkers(c.minWorkers),
+				tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
+			require.NoError(t, p.Tune(c.capacity))
 			tokens := make(chan struct{})
 			task := func() { <-tokens }
 			for range 2 {
@@ -242,18 +210,26 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			go func() { withdrawn <- p.SubmitContext(ctx, task) }()
 			synctest.Wait()
 			errcs := parkSubmitters(p, k, task)
-			require.NoError(t, p.Tune(c.tunedTo))
 			time.Sleep(10 * time.Second)
 			synctest.Wait()
 			require.Equal(t, context.DeadlineExceeded, requireReturnWithin(t, virtualDeadline, []<-chan error{withdrawn})[0])
-			require.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.capacity, Running: c.capacity, Waiting: c.queueSize,
-				Blocked: k, Submitted: 2, Spawned: uint64(c.capacity)}, p.Stats(), "a busy worker retired, or the withdrawn task counted")
-			surplus := c.capacity - c.tunedTo
-			admitted := 0
-			for i := range surplus + k {
+			base := p.Stats()
+			require.NoError(t, p.Tune(c.tunedTo))
+			time.Sleep(10 * time.Second) // surplus busy workers too
+			synctest.Wait()
+			grown, surplus := min(k, max(0, c.tunedTo-c.capacity)), max(0, c.capacity-c.tunedTo)
+			workers := c.capacity + grown
+			require.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Running: workers, Waiting: c.queueSize, Blocked: k - grown,
+				Submitted: uint64(2 + grown), Spawned: base.Spawned + uint64(grown), Retired: base.Retired}, p.Stats(),
+				"a busy worker retired, or the withdrawn task counted")
+			for j, errc := range errcs {
+				require.Equal(t, j >= grown, pending(errc), "once tuned, submitter %d", j)
+			}
+			admitted := grown
+			for i := range surplus + k - grown {
 				tokens <- struct{}{}
 				synctest.Wait()
-				want := max(0, i+1-surplus)
+				want := grown + max(0, i+1-surplus)
 				for j := admitted; j < k; j++ {
 					require.Equal(t, j >= want, pending(errcs[j]), "after %d tasks returned, submitter %d", i+1, j)
 				}
@@ -264,8 +240,9 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			close(tokens)
 			p.Wait()
 			synctest.Wait()
-			assert.Equal(t, tide.Stats{Capacity: c.tunedTo, Workers: c.tunedTo, Idle: c.tunedTo, Submitted: 2 + k, Completed: 2 + k,
-				Spawned: uint64(c.capacity), Retired: uint64(surplus)}, p.Stats())
+			workers -= surplus
+			assert.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Idle: workers, Submitted: 2 + k, Completed: 2 + k,
+				Spawned: base.Spawned + uint64(grown), Retired: base.Retired + uint64(surplus)}, p.Stats())
 		})
 	}
 }
@@ -287,13 +264,10 @@ func TestSubmitFromOwnTask(t *testing.T) {
 		time.Sleep(virtualDeadline)
 		synctest.Wait()
 		require.True(t, pending((<-chan error)(inner)), "the task's second Submit waits")
-		assert.Equal(t, 1, p.Running())
-		assert.Equal(t, 1, p.Waiting())
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: 1, Submitted: 2, Spawned: 1}, p.Stats())
 		p.Release()
 		assert.Equal(t, tide.ErrPoolClosed, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
 		p.Wait()
-		st := p.Stats()
-		assert.Equal(t, uint64(2), st.Submitted, "the task and the one it queued")
-		assert.Equal(t, uint64(2), st.Completed, "the task and the one it queued")
+		assert.Equal(t, uint64(2), p.Stats().Completed, "the task and the one it queued")
 	})
 }
