@@ -144,7 +144,6 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		{name: "a task that panics under a panic handler that panics too", end: func() { panic("boom") },
 			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()}},
 		{name: "a task that calls runtime.Goexit", end: runtime.Goexit},
-		{name: "Tune growing the capacity", end: func() {}, fire: func(p *tide.Pool) error { return p.Tune(2) }},
 		{name: "Release", end: func() {}, fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
 	}
 	for _, queueSize := range []int{0, 1} {
@@ -185,8 +184,9 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 
 	// Every task here returns when it receives a token. Time passes while the
 	// submitters wait, and a SubmitContext ahead of them gives up meanwhile.
-	type tuning struct{ capacity, minWorkers, queueSize, tunedTo, cap int }              // cap: what Cap reports once tuned
-	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {2, 3, 0, 5, 5}} // the last: a minimum worker retired by Tune
+	// The fourth row has a minimum worker retired by Tune down, then Tune up.
+	type tuning struct{ capacity, minWorkers, queueSize, tunedTo, cap int } // cap: what Cap reports once tuned
+	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {2, 3, 0, 5, 5}, {1, 0, 1, 3, 3}}
 	for _, c := range hugeCapacities() {
 		rows = append(rows, tuning{2, 0, 0, c.n, c.cap})
 	}
@@ -247,10 +247,9 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 	}
 }
 
-// TestSubmitFromOwnTask proves that a task submitting to its own pool is a
-// submitter like any other: on a full pool it waits for room, which, when
-// every worker does the same, only something outside the pool can make
-// (ants #197).
+// TestSubmitFromOwnTask proves that a task submitting to its own full pool
+// waits like any other submitter, for room only outside help can make when
+// every worker does the same (ants #197).
 func TestSubmitFromOwnTask(t *testing.T) {
 	name := "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it"
 	inBubble(t, name, func(t *testing.T) {

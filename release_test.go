@@ -111,9 +111,8 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 				total += uint64(accepted[i].Load())
 			}
 			st := p.Stats()
-			assert.Equal(t, total, st.Submitted)
-			assert.Equal(t, st.Submitted, st.Completed)
-			assert.Zero(t, st.Workers)
+			assert.Equal(t, tide.Stats{Capacity: c.capacity, Submitted: total, Completed: total, Spawned: st.Spawned,
+				Retired: st.Spawned}, st)
 		})
 	}
 }
@@ -158,14 +157,9 @@ func TestLeakCanary(t *testing.T) {
 	})
 }
 
-// TestReleaseTimeoutLeavesNoGoroutine checks ReleaseTimeout's promise, on
-// the real clock and racing the runtime: once it returns nil, the counters
-// are final and no goroutine of the pool is left. Each round lives a busy
-// life (panics, Goexits, the reaper retiring workers, Tune), then is released
-// full (busy workers, a full queue and parked submitters), half idle (busy
-// and parked workers), or by ReleaseTimeout alone while submitters, Tune and
-// the reaper race it. Half the busy tasks end by Goexit; and each mode runs
-// again with every processor hogged, where exiting workers are scheduled last.
+// TestReleaseTimeoutLeavesNoGoroutine checks ReleaseTimeout's promise on the
+// real clock, racing the runtime, with every processor hogged or not: once it
+// returns nil, the counters are final and no goroutine of the pool is left.
 func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 	for _, hogged := range []bool{false, true} {
 		for _, mode := range []string{"full", "half idle", "racing submitters and Tune"} {
@@ -192,7 +186,10 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 	}
 }
 
-// releaseAfterBusyLife is one round of TestReleaseTimeoutLeavesNoGoroutine.
+// releaseAfterBusyLife is one round of TestReleaseTimeoutLeavesNoGoroutine: a
+// busy life (panics, Goexits, the reaper retiring workers, Tune), then release
+// full (busy workers, half ending by Goexit, a full queue, parked submitters),
+// half idle (busy and parked workers), or by ReleaseTimeout alone, raced.
 func releaseAfterBusyLife(t *testing.T, mode string, round int) {
 	p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
 		tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
