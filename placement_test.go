@@ -24,12 +24,12 @@ import (
 // hugeCapacities are the largest capacities, with what Cap reports for
 // each: math.MaxInt is the unlimited capacity itself.
 func hugeCapacities() []struct{ n, cap int } {
-	if strconv.IntSize < 64 {
-		return []struct{ n, cap int }{{math.MaxInt, -1}} // MaxInt32+1 does not fit an int
+	huge := []struct{ n, cap int }{{math.MaxInt, -1}}
+	// A variable, not a constant, so that the file compiles for 32-bit targets, where it does not fit an int.
+	if wide := int64(math.MaxInt32) + 1; strconv.IntSize == 64 {
+		huge = append(huge, struct{ n, cap int }{int(wide), int(wide)})
 	}
-	wide := int64(math.MaxInt32) // a variable, not a constant, so that the file compiles for 32-bit targets
-	maxInt32Plus1 := int(wide + 1)
-	return []struct{ n, cap int }{{maxInt32Plus1, maxInt32Plus1}, {math.MaxInt, -1}}
+	return huge
 }
 
 // TestCapacityBoundaries proves placement at the smallest and the largest
@@ -182,26 +182,28 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		}
 	}
 
-	// Every task here returns when it receives a token. Time passes while the
-	// submitters wait, and a SubmitContext ahead of them gives up meanwhile.
-	// The fourth row has a minimum worker retired by Tune down, then Tune up.
+	// Every task here returns when it receives a token; they fill the workers
+	// and the queue. Time passes while the submitters wait, and a SubmitContext
+	// ahead of them gives up meanwhile. The fifth row has a minimum worker
+	// retired by Tune down, then Tune up.
 	type tuning struct{ capacity, minWorkers, queueSize, tunedTo, cap int } // cap: what Cap reports once tuned
-	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {2, 3, 0, 5, 5}, {1, 0, 1, 3, 3}}
+	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {6, 0, 4, 2, 2}, {2, 3, 0, 5, 5}, {1, 0, 1, 3, 3}}
 	for _, c := range hugeCapacities() {
 		rows = append(rows, tuning{2, 0, 0, c.n, c.cap})
 	}
 	for _, c := range rows {
 		name := fmt.Sprintf("while submitters wait (capacity %d, min workers %d, queue size %d, tuned to %d), time passing "+
-			"retires no busy worker, one that gives up leaves its place, Tune growing admits at once the oldest it makes room "+
-			"for, each with a worker, a worker retired as surplus makes no room, and each finishing task admits exactly the "+
-			"oldest one", c.capacity, c.minWorkers, c.queueSize, c.tunedTo)
+			"retires no busy worker, one that gives up leaves its place, Tune growing starts queued tasks and admits the oldest "+
+			"submitters it makes room for at once, each with a worker, a worker retired as surplus makes no room and exits, "+
+			"and each finishing task admits exactly the oldest one", c.capacity, c.minWorkers, c.queueSize, c.tunedTo)
 		inBubble(t, name, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(max(c.capacity, c.minWorkers)), tide.WithMinWorkers(c.minWorkers),
 				tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
 			require.NoError(t, p.Tune(c.capacity))
 			tokens := make(chan struct{})
 			task := func() { <-tokens }
-			for range 2 {
+			filled := c.capacity + c.queueSize
+			for range filled {
 				p.Go(task)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -219,9 +221,9 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			synctest.Wait()
 			grown, surplus := min(k, max(0, c.tunedTo-c.capacity)), max(0, c.capacity-c.tunedTo)
 			workers := c.capacity + grown
-			require.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Running: workers, Waiting: c.queueSize, Blocked: k - grown,
-				Submitted: uint64(2 + grown), Spawned: base.Spawned + uint64(grown), Retired: base.Retired}, p.Stats(),
-				"a busy worker retired, or the withdrawn task counted")
+			require.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Running: workers, Waiting: c.queueSize,
+				Blocked: k - grown, Submitted: uint64(filled + grown), Spawned: base.Spawned + uint64(grown), Retired: base.Retired},
+				p.Stats(), "a busy worker retired, or the withdrawn task counted")
 			for j, errc := range errcs {
 				require.Equal(t, j >= grown, pending(errc), "once tuned, submitter %d", j)
 			}
@@ -235,13 +237,15 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 				}
 				admitted = want
 				require.Zero(t, p.Idle(), "a worker parked while a submitter waits, or one is left running nothing")
-				require.Equal(t, c.queueSize, p.Waiting(), "the queue is full again")
+				require.Equal(t, c.queueSize, p.Waiting(), "the queue is full again, or a queued task started above the capacity")
+				require.Len(t, liveWorkers(), workers-min(i+1, surplus), "worker goroutines after %d tasks returned", i+1)
 			}
 			close(tokens)
 			p.Wait()
 			synctest.Wait()
 			workers -= surplus
-			assert.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Idle: workers, Submitted: 2 + k, Completed: 2 + k,
+			n := uint64(filled + k)
+			assert.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Idle: workers, Submitted: n, Completed: n,
 				Spawned: base.Spawned + uint64(grown), Retired: base.Retired + uint64(surplus)}, p.Stats())
 		})
 	}
@@ -263,7 +267,8 @@ func TestSubmitFromOwnTask(t *testing.T) {
 		time.Sleep(virtualDeadline)
 		synctest.Wait()
 		require.True(t, pending((<-chan error)(inner)), "the task's second Submit waits")
-		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: 1, Submitted: 2, Spawned: 1}, p.Stats())
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: 1, Submitted: 2, Spawned: 1},
+			p.Stats(), "the task runs, the task it submitted is queued, and its second Submit waits")
 		p.Release()
 		assert.Equal(t, tide.ErrPoolClosed, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])
 		p.Wait()

@@ -20,10 +20,10 @@ import (
 	"github.com/tidego/tide"
 )
 
-// TestTuneCapHolds proves that a new capacity takes effect at once where it
-// can (growing starts queued tasks, shrinking retires surplus idle workers)
-// and otherwise as busy workers finish, never letting a task start above it;
-// and that a capacity below one is refused.
+// TestTuneCapHolds proves that a capacity below one is refused, and that a
+// smaller one retires surplus idle workers at once. How Tune meets busy
+// workers, queued tasks and waiting submitters, TestParkedSubmittersWakeUp
+// proves; under churn, TestCountersConsistent.
 func TestTuneCapHolds(t *testing.T) {
 	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(3))
@@ -33,47 +33,13 @@ func TestTuneCapHolds(t *testing.T) {
 		assert.Equal(t, 3, p.Cap())
 	})
 
-	inBubble(t, "Tune growing starts queued tasks at once; after it shrinks a busy pool, running tasks fall to n as busy "+
-		"ones finish, queued ones start only below n, and surplus idle workers retire at once", func(t *testing.T) {
-		const grown, after = 6, 2
-		p := newPool(t, tide.WithCapacity(1))
-		busy := make([]gate, grown)
-		for i := range busy {
-			busy[i] = newGate()
-			p.Go(busy[i].task())
-		}
-		queued := newGate()
-		for range 10 {
-			p.Go(queued.task())
-		}
+	inBubble(t, "Tune shrinking retires surplus idle workers at once", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(6))
+		burst(t, p, 6)
+		require.NoError(t, p.Tune(2))
 		synctest.Wait()
-		require.Equal(t, grown-1+10, p.Waiting())
-		require.NoError(t, p.Tune(grown))
-		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: grown, Workers: grown, Running: grown, Waiting: 10, Submitted: grown + 10, Spawned: grown},
-			p.Stats(), "growing starts queued tasks at once, up to the new capacity")
-		require.NoError(t, p.Tune(after))
-		assert.Equal(t, after, p.Cap())
-		assert.Equal(t, grown, p.Stats().Workers, "busy workers finish their task first")
-		for i, g := range busy {
-			g.open()
-			synctest.Wait()
-			left := grown - 1 - i
-			st := p.Stats()
-			require.Equal(t, max(left, after), st.Running, "after %d busy tasks finished", i+1)
-			require.Equal(t, st.Running, st.Workers, "after %d busy tasks finished", i+1)
-			require.LessOrEqual(t, len(liveWorkers()), max(left, after), "worker goroutines after %d finished", i+1)
-		}
-		queued.open()
-		p.Wait()
-		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: grown + 10, Completed: grown + 10,
-			Spawned: grown, Retired: grown - after}, p.Stats())
-		require.NoError(t, p.Tune(1))
-		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: grown + 10, Completed: grown + 10,
-			Spawned: grown, Retired: grown - 1}, p.Stats(), "shrinking retires surplus idle workers at once")
-		assert.Equal(t, 2, poolGoroutines(), "the worker left and the reaper")
+		assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 6, Completed: 6, Spawned: 6, Retired: 4}, p.Stats())
+		assert.Equal(t, 3, poolGoroutines(), "the workers left and the reaper")
 	})
 }
 
