@@ -11,7 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -30,44 +29,38 @@ func TestRelease(t *testing.T) {
 		after   time.Duration
 		want    error
 	}{
+		{"Release returns at once", func(p *tide.Pool, _ time.Duration) error { p.Release(); return nil }, 0, nil},
 		{"ReleaseTimeout returns ErrTimeout if a task outlives d", (*tide.Pool).ReleaseTimeout, time.Second, tide.ErrTimeout},
 		{"Shutdown returns ctx.Err() when ctx ends first", shutdownWithin, time.Second, context.DeadlineExceeded},
 		{"Shutdown given a ctx already done returns ctx.Err() at once", shutdownWithin, 0, context.DeadlineExceeded},
 	} {
-		inBubble(t, c.name+", yet the pool is released, runs its queued task and drains", func(t *testing.T) {
+		name := c.name + ", called from many goroutines at once; yet the pool is released, runs its queued task and drains, " +
+			"and releasing it again is safe"
+		inBubble(t, name, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(1))
 			g := newGate()
 			var queued atomic.Bool
 			p.Go(g.task())
 			p.Go(func() { queued.Store(true) })
 			start := time.Now()
-			assert.ErrorIs(t, c.release(p, c.after), c.want)
-			assert.Equal(t, c.after, time.Since(start), "it returned when its wait ended")
+			var callers sync.WaitGroup
+			for range 16 {
+				callers.Go(func() {
+					assert.ErrorIs(t, c.release(p, c.after), c.want)
+					assert.Equal(t, c.after, time.Since(start), "it returned when its wait ended")
+				})
+			}
+			callers.Wait()
 			assert.True(t, p.IsClosed())
 			assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolClosed)
 			g.open()
 			require.NoError(t, p.Shutdown(context.Background()))
 			assert.True(t, queued.Load())
 			assert.Zero(t, poolGoroutines(), "no goroutine of the pool is left once Shutdown returns nil")
+			p.Release()
+			assert.NoError(t, p.ReleaseTimeout(time.Second))
 		})
 	}
-
-	inBubble(t, "released from many goroutines at once, parked workers exit without ReleaseTimeout, and releasing again is safe", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(4), tide.WithMinWorkers(4))
-		require.Equal(t, 4, p.Idle())
-		var wg sync.WaitGroup
-		for range 16 {
-			wg.Go(p.Release)
-		}
-		wg.Wait()
-		synctest.Wait()
-		assert.True(t, p.IsClosed())
-		assert.Zero(t, p.Idle())
-		assert.Zero(t, poolGoroutines())
-		p.Release()
-		assert.NoError(t, p.ReleaseTimeout(time.Second))
-		assert.NoError(t, p.Shutdown(context.Background()))
-	})
 }
 
 // TestConcurrentReleaseEveryCall proves that a submission racing Release is

@@ -175,11 +175,12 @@ func TestExpiry(t *testing.T) {
 }
 
 // TestMinWorkersBoundaries proves that the minimum workers are born parked
-// and stay, through the shortest expiry and Goexit.
+// and stay, through the shortest expiry and Goexit, until Release.
 func TestMinWorkersBoundaries(t *testing.T) {
 	for _, c := range []struct{ capacity, minWorkers int }{{4, 1}, {5, 2}, {3, 3}} {
 		name := fmt.Sprintf("min workers (%d of %d) start parked, run tasks too, and stay through a one-nanosecond expiry "+
-			"under steady load, which loses no task, and a Goexit; the reaper stops at the minimum", c.minWorkers, c.capacity)
+			"under steady load, which loses no task, and a Goexit; the reaper stops at the minimum; Release alone ends them",
+			c.minWorkers, c.capacity)
 		inBubble(t, name, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Nanosecond))
 			require.Equal(t, c.minWorkers, p.Idle())
@@ -198,6 +199,11 @@ func TestMinWorkersBoundaries(t *testing.T) {
 			assert.Equal(t, tide.Stats{Capacity: c.capacity, Workers: c.minWorkers, Idle: c.minWorkers, Submitted: n, Completed: n,
 				Spawned: st.Spawned, Retired: st.Spawned - uint64(c.minWorkers)}, st)
 			assert.Equal(t, c.minWorkers, poolGoroutines(), "the minimum workers, and no reaper")
+			p.Release()
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: c.capacity, Submitted: n, Completed: n, Spawned: st.Spawned, Retired: st.Spawned},
+				p.Stats(), "Release alone, without ReleaseTimeout, ends the parked minimum workers")
+			assert.Zero(t, poolGoroutines())
 		})
 	}
 }
