@@ -11,6 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -61,65 +62,86 @@ func TestCapacityBoundaries(t *testing.T) {
 	}
 }
 
-// TestQueueBoundaries proves the queue bound (invariant 4) at rest: however
-// warm the pool, it takes capacity plus queue size tasks, and no more.
+// TestQueueBoundaries proves the queue bound (invariant 4) and that a task
+// handed to a worker is that worker's (invariant 3): however warm the pool,
+// it takes capacity plus queue size tasks, and no more, each running on its
+// own worker or queued, even when Tune down or the reaper cuts the pool at
+// once. The cuts were deadlocks or broken queue bounds once, when workers
+// were retired right after tasks were handed to them, before they started.
 func TestQueueBoundaries(t *testing.T) {
-	const capacity = 3
 	for _, nonblocking := range []bool{true, false} {
 		for _, queueSize := range []int{0, 1} {
 			for _, parked := range []string{"none", "after a burst", "as minimum workers"} {
-				outcome := "makes the next submitter wait until a task finishes"
-				if nonblocking {
-					outcome = "reports overload to Submit and SubmitContext, while Go waits until a task finishes"
+				for _, cut := range []string{"nothing", "Tune(1)", "the reaper"} {
+					outcome := "makes the next submitter wait until a task finishes"
+					if nonblocking {
+						outcome = "reports overload to Submit and SubmitContext, while Go waits until a task finishes"
+					}
+					name := fmt.Sprintf("a pool (nonblocking: %v, workers parked: %s, cut at once by %s) takes capacity plus "+
+						"queue size %d tasks, then %s", nonblocking, parked, cut, queueSize, outcome)
+					inBubble(t, name, func(t *testing.T) {
+						queueBoundaries(t, nonblocking, queueSize, parked, cut)
+					})
 				}
-				name := fmt.Sprintf("a pool (nonblocking: %v, workers parked: %s) takes capacity plus queue size %d tasks, then %s",
-					nonblocking, parked, queueSize, outcome)
-				inBubble(t, name, func(t *testing.T) {
-					opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize)}
-					if nonblocking {
-						opts = append(opts, tide.WithNonblocking())
-					}
-					if parked == "as minimum workers" {
-						opts = append(opts, tide.WithMinWorkers(capacity))
-					}
-					p := newPool(t, opts...)
-					if parked == "after a burst" {
-						burst(t, p, capacity)
-					}
-					before := p.Stats()
-					g := newGate()
-					// From one goroutine: the workers handed the first tasks
-					// may not have started when the next come.
-					for i := range capacity + queueSize {
-						require.NoError(t, p.Submit(g.task()), "submission %d", i)
-					}
-					waiter := 0 // Submit, see submitBy
-					if nonblocking {
-						for range 2 * capacity {
-							assert.ErrorIs(t, p.Submit(g.task()), tide.ErrPoolOverload)
-						}
-						assert.ErrorIs(t, p.SubmitContext(context.Background(), func() {}), tide.ErrPoolOverload)
-						waiter = 1 // Go, which has no error to report overload with
-					}
-					errc := make(chan error, 1)
-					go func() { errc <- submitBy(p, waiter, g.task()) }()
-					synctest.Wait()
-					require.True(t, pending(errc), "the pool is full")
-					st := p.Stats()
-					assert.Equal(t, capacity, st.Running)
-					assert.Equal(t, queueSize, st.Waiting)
-					assert.Equal(t, uint64(capacity+queueSize), st.Submitted-before.Submitted, "a refused or waiting task is not counted as submitted")
-					assert.Equal(t, uint64(capacity), st.Spawned, "below capacity a task gets a parked worker, or a new one")
-					g.open()
-					assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
-					p.Wait()
-					st = p.Stats()
-					assert.Equal(t, uint64(capacity+queueSize+1), st.Completed-before.Completed)
-					assert.Equal(t, uint64(capacity), st.Spawned, "queued tasks run on the same workers")
-				})
 			}
 		}
 	}
+}
+
+// queueBoundaries is a subtest of TestQueueBoundaries.
+func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut string) {
+	const capacity, expiry = 3, time.Second
+	// One processor: the workers handed the first tasks have not started
+	// when the next come, nor when the cut comes.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	mock := clock.NewMock()
+	opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize), tide.WithClock(mock),
+		tide.WithExpiry(expiry)}
+	if nonblocking {
+		opts = append(opts, tide.WithNonblocking())
+	}
+	if parked == "as minimum workers" {
+		opts = append(opts, tide.WithMinWorkers(capacity))
+	}
+	p := newPool(t, opts...)
+	if parked == "after a burst" {
+		burst(t, p, capacity)
+	}
+	before := p.Stats()
+	g := newGate()
+	for i := range capacity + queueSize {
+		require.NoError(t, p.Submit(g.task()), "submission %d", i)
+	}
+	after := capacity // the capacity after the cut
+	switch cut {
+	case "Tune(1)":
+		after = 1
+		require.NoError(t, p.Tune(after))
+	case "the reaper":
+		mock.Add(3 * expiry) // every parked worker would be due
+	}
+	waiter := 0 // Submit, see submitBy
+	if nonblocking {
+		for range 2 * capacity {
+			assert.ErrorIs(t, p.Submit(g.task()), tide.ErrPoolOverload)
+		}
+		assert.ErrorIs(t, p.SubmitContext(context.Background(), func() {}), tide.ErrPoolOverload)
+		waiter = 1 // Go, which has no error to report overload with
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- submitBy(p, waiter, g.task()) }()
+	synctest.Wait()
+	require.True(t, pending(errc), "the pool is full")
+	assert.Equal(t, tide.Stats{Capacity: after, Workers: capacity, Running: capacity, Waiting: queueSize, Blocked: 1,
+		Submitted: before.Submitted + uint64(capacity+queueSize), Completed: before.Completed, Spawned: capacity}, p.Stats(),
+		"a refused or waiting task counted as submitted, a worker spawned while one was parked, or one retired while busy")
+	g.open()
+	assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
+	p.Wait()
+	synctest.Wait()
+	n := before.Submitted + uint64(capacity+queueSize+1)
+	assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: n, Completed: n, Spawned: capacity,
+		Retired: uint64(capacity - after)}, p.Stats(), "queued tasks run on the same workers, which fall to the capacity")
 }
 
 // TestParkedSubmittersWakeUp proves that no waiting submitter is stranded

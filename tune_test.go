@@ -13,7 +13,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -41,60 +40,6 @@ func TestTuneCapHolds(t *testing.T) {
 		assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 6, Completed: 6, Spawned: 6, Retired: 4}, p.Stats())
 		assert.Equal(t, 3, poolGoroutines(), "the workers left and the reaper")
 	})
-}
-
-// TestNoStrandedTask proves that the paths that retire workers, Tune down and
-// the reaper, never retire a worker handed a task before it runs it: the task
-// stays owned by that worker, never queued (invariant 3 of doc/scheduler.md).
-// Each row is a deadlock or a broken queue bound once found.
-func TestNoStrandedTask(t *testing.T) {
-	const expiry = time.Second
-	for _, c := range []struct {
-		name        string
-		n, after    int // workers; the capacity Tune cuts to, or n if the reaper cuts
-		nonblocking bool
-	}{
-		{"Tune(1) cuts at once (unbounded queue)", 2, 1, false},
-		{"Tune(1) cuts at once (queue size zero)", 8, 1, true},
-		{"the reaper finds every parked worker due", 3, 3, true},
-	} {
-		name := "tasks handed to parked workers each run on their own worker, none queued, when " + c.name +
-			"; a nonblocking pool refuses more"
-		inBubble(t, name, func(t *testing.T) {
-			// One processor: the woken workers are still waiting to start when the cut comes.
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-			for round := range rounds(20) {
-				mock := clock.NewMock()
-				opts := []tide.Option{tide.WithCapacity(c.n), tide.WithClock(mock), tide.WithExpiry(expiry)}
-				if c.nonblocking {
-					opts = append(opts, tide.WithQueueSize(0), tide.WithNonblocking())
-				}
-				p := newPool(t, opts...)
-				burst(t, p, c.n)
-				g := newGate()
-				for i := range c.n {
-					require.NoError(t, p.Submit(g.task()), "round %d: task %d", round, i)
-				}
-				if c.after < c.n {
-					require.NoError(t, p.Tune(c.after))
-				} else {
-					mock.Add(3 * expiry)
-				}
-				if c.nonblocking {
-					assert.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload, "round %d: busy workers leave no room", round)
-				}
-				synctest.Wait()
-				n := uint64(c.n)
-				assert.Equal(t, tide.Stats{Capacity: c.after, Workers: c.n, Running: c.n, Submitted: 2 * n, Completed: n, Spawned: n},
-					p.Stats(), "round %d: a task was queued, or its worker retired while busy", round)
-				g.open()
-				p.Wait()
-				synctest.Wait()
-				assert.Equal(t, tide.Stats{Capacity: c.after, Workers: c.after, Idle: c.after, Submitted: 2 * n, Completed: 2 * n,
-					Spawned: n, Retired: uint64(c.n - c.after)}, p.Stats(), "round %d: workers fall to the capacity as tasks end", round)
-			}
-		})
-	}
 }
 
 // TestCountersConsistent proves, in real time, that Stats never shows an
