@@ -64,10 +64,8 @@ func TestCapacityBoundaries(t *testing.T) {
 
 // TestQueueBoundaries proves the queue bound (invariant 4) and that a task
 // handed to a worker is that worker's (invariant 3): however warm the pool,
-// it takes capacity plus queue size tasks, and no more, each running on its
-// own worker or queued, even when Tune down or the reaper cuts the pool at
-// once. The cuts were deadlocks or broken queue bounds once, when workers
-// were retired right after tasks were handed to them, before they started.
+// it takes capacity plus queue size tasks, and no more, even when Tune down
+// or the reaper cuts it at once (each cut was a deadlock or a broken bound).
 func TestQueueBoundaries(t *testing.T) {
 	for _, nonblocking := range []bool{true, false} {
 		for _, queueSize := range []int{0, 1} {
@@ -91,8 +89,7 @@ func TestQueueBoundaries(t *testing.T) {
 // queueBoundaries is a subtest of TestQueueBoundaries.
 func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut string) {
 	const capacity, expiry = 3, time.Second
-	// One processor: the workers handed the first tasks have not started
-	// when the next come, nor when the cut comes.
+	// One processor: the workers handed tasks have not started when the next come, nor when the cut comes.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	mock := clock.NewMock()
 	opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize), tide.WithClock(mock),
@@ -204,10 +201,8 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		}
 	}
 
-	// Every task here returns when it receives a token; they fill the workers
-	// and the queue. Time passes while the submitters wait, and a SubmitContext
-	// ahead of them gives up meanwhile. The fifth row has a minimum worker
-	// retired by Tune down, then Tune up.
+	// Tasks that return when they receive a token fill the workers and the queue. Time passes while the
+	// submitters wait, and a SubmitContext ahead of them gives up. The fifth row retires a minimum worker.
 	type tuning struct{ capacity, minWorkers, queueSize, tunedTo, cap int } // cap: what Cap reports once tuned
 	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {6, 0, 4, 2, 2}, {2, 3, 0, 5, 5}, {1, 0, 1, 3, 3}}
 	for _, c := range hugeCapacities() {

@@ -281,8 +281,7 @@ func churn(t *testing.T, nonblocking bool) {
 	calls := rounds(1000) // a multiple of 5
 	runs := make([]atomic.Int32, submitters*calls)
 	accepted := make([]atomic.Int32, submitters*calls) // 1 once a plain task is accepted
-	// accept records task id as accepted if err is nil; else err must be a
-	// refusal its call may make.
+	// accept records an accepted task; an error must be a refusal its call may make.
 	accept := func(id int, err error, withCtx bool) {
 		if err == nil {
 			accepted[id].Store(1)

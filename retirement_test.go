@@ -19,8 +19,7 @@ import (
 
 // parkInOrder runs one gated task more than there are gaps, then lets them
 // finish one at a time, each gap apart, so that their workers park in that
-// order. It returns the goroutine ids of the workers, and when each parked,
-// in the order they parked.
+// order. It returns the workers' goroutine ids, and when each parked.
 func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) (ids []uint64, parked []time.Time) {
 	t.Helper()
 	gates := make([]gate, len(gaps)+1)
@@ -44,7 +43,6 @@ func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) (ids []uint6
 // TestRetirement proves the reaper's promises: a parked worker is retired
 // once idle past the expiry, never a nanosecond early, within one more
 // expiry, never while busy, and the most recently parked is reused first.
-// Its pools have the default expiry.
 func TestRetirement(t *testing.T) {
 	const expiry = tide.DefaultExpiry
 
@@ -209,9 +207,8 @@ func TestMinWorkersBoundaries(t *testing.T) {
 }
 
 // TestTuneCapHolds proves that a capacity below one is refused, and that a
-// smaller one retires surplus idle workers at once. How Tune meets busy
-// workers, queued tasks and waiting submitters, TestParkedSubmittersWakeUp
-// proves; under churn, TestCountersConsistent.
+// smaller one retires surplus idle workers at once; with busy workers, queued
+// tasks and waiting submitters, see TestParkedSubmittersWakeUp.
 func TestTuneCapHolds(t *testing.T) {
 	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
 		p := newPool(t, tide.WithCapacity(3))
