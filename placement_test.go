@@ -88,12 +88,11 @@ func TestQueueBoundaries(t *testing.T) {
 
 // queueBoundaries is a subtest of TestQueueBoundaries.
 func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut string) {
-	const capacity, expiry = 3, time.Second
+	const capacity = 3
 	// One processor: the workers handed tasks have not started when the next come, nor when the cut comes.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	mock := clock.NewMock()
-	opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize), tide.WithClock(mock),
-		tide.WithExpiry(expiry)}
+	opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize), tide.WithClock(mock)}
 	if nonblocking {
 		opts = append(opts, tide.WithNonblocking())
 	}
@@ -115,7 +114,7 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut 
 		after = 1
 		require.NoError(t, p.Tune(after))
 	case "the reaper":
-		mock.Add(3 * expiry) // every parked worker would be due
+		mock.Add(3 * tide.DefaultExpiry) // every parked worker would be due
 	}
 	waiter := 0 // Submit, see submitBy
 	if nonblocking {

@@ -223,7 +223,8 @@ func TestTuneCapHolds(t *testing.T) {
 		burst(t, p, 6)
 		require.NoError(t, p.Tune(2))
 		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 6, Completed: 6, Spawned: 6, Retired: 4}, p.Stats())
+		assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 6, Completed: 6, Spawned: 6, Retired: 4},
+			p.Stats(), "four idle workers retired")
 		assert.Equal(t, 3, poolGoroutines(), "the workers left and the reaper")
 	})
 }
