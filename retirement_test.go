@@ -19,8 +19,7 @@ import (
 
 // parkInOrder runs one gated task more than there are gaps, then lets them
 // finish one at a time, each gap apart, so that their workers park in that
-// order. It returns the goroutine ids of the workers, and when each parked,
-// in the order they parked.
+// order. It returns the workers' goroutine ids, and when each parked.
 func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) (ids []uint64, parked []time.Time) {
 	t.Helper()
 	gates := make([]gate, len(gaps)+1)
@@ -44,7 +43,6 @@ func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) (ids []uint6
 // TestRetirement proves the reaper's promises: a parked worker is retired
 // once idle past the expiry, never a nanosecond early, within one more
 // expiry, never while busy, and the most recently parked is reused first.
-// Its pools have the default expiry.
 func TestRetirement(t *testing.T) {
 	const expiry = tide.DefaultExpiry
 
@@ -126,25 +124,21 @@ func TestRetirement(t *testing.T) {
 			parkInOrder(t, p)
 			before := p.Stats()
 			early := round%2 == 1
-			if early {
-				time.Sleep(expiry - time.Nanosecond)
-			} else {
-				time.Sleep(expiry) // the reaper and this submission wake at the same instant
-			}
+			// Odd rounds, a nanosecond early; even ones, the reaper and this submission wake at the same instant.
+			time.Sleep(expiry - time.Duration(round%2)*time.Nanosecond)
 			g := newGate()
 			var ran atomic.Int32
 			p.Go(func() { ran.Add(1); <-g })
 			time.Sleep(5 * expiry)
 			synctest.Wait()
-			st := p.Stats()
 			require.Equal(t, int32(1), ran.Load(), "round %d: the task did not run", round)
-			require.Equal(t, 1, st.Running, "round %d", round)
-			require.Equal(t, 1, st.Workers, "round %d: the worker running the task was retired, or two live", round)
-			require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "round %d", round)
-			if early {
-				require.Equal(t, before.Retired, st.Retired, "round %d: retired a nanosecond early", round)
-				require.Equal(t, before.Spawned, st.Spawned, "round %d: the parked worker was not reused", round)
+			st := p.Stats()
+			want := tide.Stats{Capacity: -1, Workers: 1, Running: 1, Submitted: before.Submitted + 1, Completed: before.Completed,
+				Spawned: st.Spawned, Retired: st.Spawned - 1}
+			if early { // the parked worker was reused, not retired
+				want.Spawned, want.Retired = before.Spawned, before.Retired
 			}
+			require.Equal(t, want, st, "round %d: the worker running the task was retired, or two live", round)
 			g.open()
 			time.Sleep(2 * expiry)
 			synctest.Wait()
@@ -156,19 +150,16 @@ func TestRetirement(t *testing.T) {
 // TestExpiry proves that the largest expiry is safe, and that WithClock's
 // clock, not the runtime's, measures it.
 func TestExpiry(t *testing.T) {
-	inBubble(t, "the largest expiry never retires and never overflows", func(t *testing.T) {
-		p := newPool(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
-		burst(t, p, 3)
-		time.Sleep(100 * 365 * 24 * time.Hour)
-		synctest.Wait()
-		assert.Equal(t, tide.Stats{Capacity: -1, Workers: 3, Idle: 3, Submitted: 3, Completed: 3, Spawned: 3}, p.Stats())
-	})
-
-	inBubble(t, "a benbjohnson/clock Mock drives expiry through WithClock, to the nanosecond", func(t *testing.T) {
+	inBubble(t, "the largest expiry never retires and never overflows; a benbjohnson/clock Mock given WithClock, "+
+		"not the runtime's clock, drives the expiry, to the nanosecond", func(t *testing.T) {
+		largest := newPool(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
+		burst(t, largest, 3)
 		mock := clock.NewMock()
 		p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
 		burst(t, p, 1)
-		time.Sleep(time.Hour) // real time, even in the bubble, cannot retire it
+		time.Sleep(100 * 365 * 24 * time.Hour) // the runtime's time, even in the bubble, cannot retire the mock's pool
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: -1, Workers: 3, Idle: 3, Submitted: 3, Completed: 3, Spawned: 3}, largest.Stats())
 		mock.Add(time.Minute - time.Nanosecond)
 		synctest.Wait()
 		assert.Equal(t, 1, p.Idle(), "a nanosecond before the expiry")
@@ -179,11 +170,12 @@ func TestExpiry(t *testing.T) {
 }
 
 // TestMinWorkersBoundaries proves that the minimum workers are born parked
-// and stay, through the shortest expiry and Goexit.
+// and stay, through the shortest expiry and Goexit, until Release.
 func TestMinWorkersBoundaries(t *testing.T) {
 	for _, c := range []struct{ capacity, minWorkers int }{{4, 1}, {5, 2}, {3, 3}} {
 		name := fmt.Sprintf("min workers (%d of %d) start parked, run tasks too, and stay through a one-nanosecond expiry "+
-			"under steady load, which loses no task, and a Goexit; the reaper stops at the minimum", c.minWorkers, c.capacity)
+			"under steady load, which loses no task, and a Goexit; the reaper stops at the minimum; Release alone ends them",
+			c.minWorkers, c.capacity)
 		inBubble(t, name, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Nanosecond))
 			require.Equal(t, c.minWorkers, p.Idle())
@@ -202,6 +194,34 @@ func TestMinWorkersBoundaries(t *testing.T) {
 			assert.Equal(t, tide.Stats{Capacity: c.capacity, Workers: c.minWorkers, Idle: c.minWorkers, Submitted: n, Completed: n,
 				Spawned: st.Spawned, Retired: st.Spawned - uint64(c.minWorkers)}, st)
 			assert.Equal(t, c.minWorkers, poolGoroutines(), "the minimum workers, and no reaper")
+			p.Release()
+			synctest.Wait()
+			assert.Equal(t, tide.Stats{Capacity: c.capacity, Submitted: n, Completed: n, Spawned: st.Spawned, Retired: st.Spawned},
+				p.Stats(), "Release alone, without ReleaseTimeout, ends the parked minimum workers")
+			assert.Zero(t, poolGoroutines())
 		})
 	}
+}
+
+// TestTuneCapHolds proves that a capacity below one is refused, and that a
+// smaller one retires surplus idle workers at once; with busy workers, queued
+// tasks and waiting submitters, see TestParkedSubmittersWakeUp.
+func TestTuneCapHolds(t *testing.T) {
+	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(3))
+		for _, n := range []int{0, -1, math.MinInt} {
+			assert.ErrorIs(t, p.Tune(n), tide.ErrInvalidCapacity, "Tune(%d)", n)
+		}
+		assert.Equal(t, 3, p.Cap())
+	})
+
+	inBubble(t, "Tune shrinking retires surplus idle workers at once", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(6))
+		burst(t, p, 6)
+		require.NoError(t, p.Tune(2))
+		synctest.Wait()
+		assert.Equal(t, tide.Stats{Capacity: 2, Workers: 2, Idle: 2, Submitted: 6, Completed: 6, Spawned: 6, Retired: 4},
+			p.Stats(), "four idle workers retired")
+		assert.Equal(t, 3, poolGoroutines(), "the workers left and the reaper")
+	})
 }
