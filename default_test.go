@@ -18,10 +18,6 @@ import (
 // built by the first Go, unlimited, logging panics, and gone once idle past
 // its expiry.
 func TestDefault(t *testing.T) {
-	// An example of an earlier -count round may have built the test binary's
-	// default pool: release it so that no test sees its workers.
-	require.NoError(t, tide.ResetDefaultPool())
-
 	inBubble(t, "the first Go builds the default pool, which the zero Group uses too: unlimited, logging a panic (a nil "+
 		"task's too) with its stack, gone once idle past its expiry", func(t *testing.T) {
 		var logs syncBuffer

@@ -168,6 +168,7 @@ func watchStats(t *testing.T, p *tide.Pool, ok func(tide.Stats) bool) (stop func
 		st := p.Stats()
 		close(sampled)
 		for ok(st) && !done.Load() {
+			runtime.Gosched() // on one processor, let the pool run between samples
 			st = p.Stats()
 		}
 		if !ok(st) {
