@@ -183,24 +183,6 @@ func ExampleSubmitFuture() {
 	// Output: 25
 }
 
-func ExampleFuture_Done() {
-	p, _ := tide.New()
-	defer p.Release()
-
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-
-	f := tide.SubmitFuture(p, func() (string, error) { return "ready", nil })
-	select {
-	case <-f.Done():
-		v, _ := f.Wait() // does not block once Done is closed
-		fmt.Println(v)
-	case <-ctx.Done():
-		fmt.Println("gave up:", ctx.Err())
-	}
-	// Output: ready
-}
-
 func ExampleNewFuncPool() {
 	var total atomic.Int64
 	fp, err := tide.NewFuncPool(func(n int) { total.Add(int64(n)) }, tide.WithCapacity(4))
