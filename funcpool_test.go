@@ -54,8 +54,9 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, 1001, out)
 	})
 
-	inBubble(t, "Invoke and InvokeContext run fn once with each argument, the zero value included, on the workers of "+
-		"the one Pool that Pool returns, which leave no goroutine once idle", func(t *testing.T) {
+	name := "Invoke and InvokeContext run fn once with each argument, the zero value included, on the workers of " +
+		"the one Pool that Pool returns, which leave no goroutine once idle"
+	inBubble(t, name, func(t *testing.T) {
 		gt := newGate()
 		var runs [5]atomic.Int32
 		fp := newFuncPool(t, func(i int) { <-gt; runs[i].Add(1) }, tide.WithCapacity(2))
@@ -106,7 +107,8 @@ func TestFuncPool(t *testing.T) {
 			func(p *tide.Pool, _ context.CancelFunc) { p.Release() }, tide.ErrPoolClosed},
 	}
 	for _, c := range refusals {
-		inBubble(t, c.name+"; fn never gets the argument", func(t *testing.T) {
+		name := c.name + "; fn never gets the argument"
+		inBubble(t, name, func(t *testing.T) {
 			gt := newGate()
 			var seen []int
 			opts := []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0)}

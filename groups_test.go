@@ -29,7 +29,7 @@ func TestGroupContext(t *testing.T) {
 			tide.ErrPanic, "tide: task panicked: boom"},
 		{"Go of a nil task", func(_ *testing.T, g *tide.Group) { g.Go(nil) },
 			tide.ErrNilTask, "tide: Group.Go: nil task"},
-		{"TryGo of a nil task", func(t *testing.T, g *tide.Group) { assert.False(t, g.TryGo(nil)) },
+		{"TryGo of a nil task", func(t *testing.T, g *tide.Group) { t.Helper(); assert.False(t, g.TryGo(nil)) },
 			tide.ErrNilTask, "tide: Group.TryGo: nil task"},
 	}
 	for _, c := range failures {
@@ -258,11 +258,13 @@ func TestPanicCount(t *testing.T) {
 			return g.Wait()
 		}},
 		{"group task's, by TryGo,", func(t *testing.T, p *tide.Pool, task func() error) error {
+			t.Helper()
 			g := p.Group()
 			require.True(t, g.TryGo(task))
 			return g.Wait()
 		}},
 		{"Future's", func(t *testing.T, p *tide.Pool, task func() error) error {
+			t.Helper()
 			v, err := tide.SubmitFuture(p, func() (int, error) { return 1, task() }).Wait()
 			assert.Zero(t, v, "no value from a panicked function")
 			return err

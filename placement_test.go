@@ -88,6 +88,7 @@ func TestQueueBoundaries(t *testing.T) {
 
 // queueBoundaries is a subtest of TestQueueBoundaries.
 func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut string) {
+	t.Helper()
 	const capacity = 3
 	// One processor: the workers handed tasks have not started when the next come, nor when the cut comes.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))

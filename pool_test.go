@@ -35,7 +35,7 @@ func TestNew(t *testing.T) {
 			p, err := tide.New(c.opts...)
 			assert.Nil(t, p)
 			for _, e := range []error{tide.ErrInvalidCapacity, tide.ErrInvalidExpiry, tide.ErrInvalidQueueSize, tide.ErrInvalidMinWorkers} {
-				assert.Equal(t, e == c.want, errors.Is(err, e), "%v is %v", err, e)
+				assert.Equal(t, errors.Is(c.want, e), errors.Is(err, e), "%v is %v", err, e)
 			}
 		}
 	})

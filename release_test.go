@@ -138,6 +138,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 // full (busy workers, half ending by Goexit, a full queue, parked submitters),
 // half idle (busy and parked workers), or by ReleaseTimeout alone, raced.
 func releaseAfterBusyLife(t *testing.T, mode string, round int) {
+	t.Helper()
 	p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
 		tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
 	require.NoError(t, err)

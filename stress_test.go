@@ -79,6 +79,7 @@ func TestCountersConsistent(t *testing.T) {
 
 // churn is the subtest of TestCountersConsistent.
 func churn(t *testing.T, nonblocking bool) {
+	t.Helper()
 	// A 1 µs expiry: the reaper retires workers at the very moments
 	// submitters pop them off the idle stack.
 	const submitters, queueSize, maxCap, settled = 8, 4, 6, 2
@@ -161,6 +162,7 @@ func churn(t *testing.T, nonblocking bool) {
 // until the returned stop is called, failing the test at the first snapshot
 // that ok refuses.
 func watchStats(t *testing.T, p *tide.Pool, ok func(tide.Stats) bool) (stop func()) {
+	t.Helper()
 	var done atomic.Bool
 	var sampler sync.WaitGroup
 	sampled := make(chan struct{})
