@@ -201,18 +201,19 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		}
 	}
 
-	// Tasks that return when they receive a token fill the workers and the queue. Time passes while the
-	// submitters wait, and a SubmitContext ahead of them gives up. The fifth row retires a minimum worker.
+	// Tasks that return when they receive a token fill the workers and the queue. Time passing while
+	// submitters wait retires no busy worker; a SubmitContext ahead of them that gives up leaves its place;
+	// Tune growing starts queued tasks and admits at once the oldest submitters it makes room for, each
+	// with a worker of its own; a worker retired as surplus makes no room and exits; and each finishing
+	// task admits exactly the oldest submitter. The fifth row retires a minimum worker.
 	type tuning struct{ capacity, minWorkers, queueSize, tunedTo, cap int } // cap: what Cap reports once tuned
 	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {6, 0, 4, 2, 2}, {2, 3, 0, 5, 5}, {1, 0, 1, 3, 3}}
 	for _, c := range hugeCapacities() {
 		rows = append(rows, tuning{2, 0, 0, c.n, c.cap})
 	}
 	for _, c := range rows {
-		name := fmt.Sprintf("while submitters wait (capacity %d, min workers %d, queue size %d, tuned to %d), time passing "+
-			"retires no busy worker, one that gives up leaves its place, Tune growing starts queued tasks and admits the oldest "+
-			"submitters it makes room for at once, each with a worker, a worker retired as surplus makes no room and exits, "+
-			"and each finishing task admits exactly the oldest one", c.capacity, c.minWorkers, c.queueSize, c.tunedTo)
+		name := fmt.Sprintf("while submitters wait (capacity %d, min workers %d, queue size %d), Tune(%d)",
+			c.capacity, c.minWorkers, c.queueSize, c.tunedTo)
 		inBubble(t, name, func(t *testing.T) {
 			p := newPool(t, tide.WithCapacity(max(c.capacity, c.minWorkers)), tide.WithMinWorkers(c.minWorkers),
 				tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))

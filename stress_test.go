@@ -64,16 +64,16 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 	}
 }
 
-// TestCountersConsistent proves, in real time, that Stats never shows an
-// impossible snapshot, no task is lost and the cap holds while every path
-// of the engine runs at once, Tune swinging the capacity; on a nonblocking
-// pool too, where a submission finding the pool full is refused, not lost.
+// TestCountersConsistent proves, in real time, that while submitters churn
+// the pool (panics, Goexits, Tune swinging the capacity, withdrawn waits,
+// workers expiring as they are reused) every Stats snapshot is consistent,
+// every accepted task runs once and the cap holds, and that once Tune
+// settles at n a new wave never runs more than n tasks and workers fall to
+// n; on a nonblocking pool too, where a submission finding the pool full is
+// refused, not lost.
 func TestCountersConsistent(t *testing.T) {
 	for _, nonblocking := range []bool{false, true} {
-		t.Run(fmt.Sprintf("while submitters churn the pool (nonblocking: %v; panics, Goexits, Tune, withdrawn waits, workers "+
-			"expiring as they are reused), every snapshot is consistent, every accepted task runs once and the cap holds; "+
-			"once Tune settles at n, a new wave never runs more than n tasks, and workers fall to n", nonblocking),
-			func(t *testing.T) { churn(t, nonblocking) })
+		t.Run(fmt.Sprintf("churn (nonblocking: %v)", nonblocking), func(t *testing.T) { churn(t, nonblocking) })
 	}
 }
 
