@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // TestGroupContext proves that a group's first failure, a refusal included,
@@ -150,7 +151,7 @@ func TestGroupSetLimit(t *testing.T) {
 			g.SetLimit(first)
 			gt := newGate()
 			g.Go(func() error { <-gt; return nil })
-			err := panicValue(t, func() { g.SetLimit(2) })
+			err := pooltest.PanicValue(t, func() { g.SetLimit(2) })
 			assert.EqualError(t, err, "tide: Group.SetLimit: modify limit while 1 tasks in the group are still active")
 			gt.open()
 			require.NoError(t, g.Wait())

@@ -66,20 +66,6 @@ func requireErr(t *testing.T, err, target error, text string) {
 	require.EqualError(t, err, text)
 }
 
-// panicValue runs f, requires it to panic with an error, and returns it.
-func panicValue(t *testing.T, f func()) (err error) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		require.NotNil(t, r, "the call panics")
-		var ok bool
-		err, ok = r.(error)
-		require.True(t, ok, "the panic value %v is an error", r)
-	}()
-	f()
-	return nil
-}
-
 // discardLogs is the option that silences the panic reports of a test.
 func discardLogs() tide.Option { return tide.WithLogger(slog.New(slog.DiscardHandler)) }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // TestNilContext checks the one rule for a nil context: a function that
@@ -26,7 +27,7 @@ func TestNilContext(t *testing.T) {
 		"InvokeContext":      fp.InvokeContext(nilCtx, 1),
 		"Future.WaitContext": waitErr,
 		"Shutdown":           p.Shutdown(nilCtx),
-		"GroupContext":       panicValue(t, func() { p.GroupContext(nilCtx) }),
+		"GroupContext":       pooltest.PanicValue(t, func() { p.GroupContext(nilCtx) }),
 	} {
 		requireErr(t, err, tide.ErrNilContext, "tide: "+op+": nil context")
 	}
@@ -62,19 +63,19 @@ func TestNilReceivers(t *testing.T) {
 				"SubmitFuture":   futureErr,
 				"Invoke":         fp.Invoke(1),
 				"InvokeContext":  fp.InvokeContext(context.Background(), 1),
-				"Go":             panicValue(t, func() { p.Go(func() {}) }),
-				"Wait":           panicValue(t, p.Wait),
-				"Release":        panicValue(t, p.Release),
-				"IsClosed":       panicValue(t, func() { p.IsClosed() }),
-				"Cap":            panicValue(t, func() { p.Cap() }),
-				"Running":        panicValue(t, func() { p.Running() }),
-				"Idle":           panicValue(t, func() { p.Idle() }),
-				"Waiting":        panicValue(t, func() { p.Waiting() }),
-				"Blocked":        panicValue(t, func() { p.Blocked() }),
-				"Stats":          panicValue(t, func() { p.Stats() }),
-				"Group":          panicValue(t, func() { p.Group() }),
-				"GroupContext":   panicValue(t, func() { p.GroupContext(context.Background()) }),
-				"FuncPool.Pool":  panicValue(t, func() { fp.Pool() }),
+				"Go":             pooltest.PanicValue(t, func() { p.Go(func() {}) }),
+				"Wait":           pooltest.PanicValue(t, p.Wait),
+				"Release":        pooltest.PanicValue(t, p.Release),
+				"IsClosed":       pooltest.PanicValue(t, func() { p.IsClosed() }),
+				"Cap":            pooltest.PanicValue(t, func() { p.Cap() }),
+				"Running":        pooltest.PanicValue(t, func() { p.Running() }),
+				"Idle":           pooltest.PanicValue(t, func() { p.Idle() }),
+				"Waiting":        pooltest.PanicValue(t, func() { p.Waiting() }),
+				"Blocked":        pooltest.PanicValue(t, func() { p.Blocked() }),
+				"Stats":          pooltest.PanicValue(t, func() { p.Stats() }),
+				"Group":          pooltest.PanicValue(t, func() { p.Group() }),
+				"GroupContext":   pooltest.PanicValue(t, func() { p.GroupContext(context.Background()) }),
+				"FuncPool.Pool":  pooltest.PanicValue(t, func() { fp.Pool() }),
 			} {
 				requireErr(t, err, tide.ErrNilPool, "tide: "+op+": nil pool")
 			}
@@ -88,7 +89,7 @@ func TestNilReceivers(t *testing.T) {
 				"tide: Future.WaitContext" + future: func() { _, _ = f.WaitContext(context.Background()) },
 				"tide: Future.Done" + future:        func() { f.Done() },
 			} {
-				require.EqualError(t, panicValue(t, call), text)
+				require.EqualError(t, pooltest.PanicValue(t, call), text)
 			}
 		})
 	}
@@ -113,7 +114,7 @@ func TestReleasedPool(t *testing.T) {
 	}{
 		{p.Submit(task), tide.ErrPoolClosed, "tide: pool closed"},
 		{p.SubmitContext(context.Background(), task), tide.ErrPoolClosed, "tide: pool closed"},
-		{panicValue(t, func() { p.Go(task) }), tide.ErrPoolClosed, "tide: Go: pool closed"},
+		{pooltest.PanicValue(t, func() { p.Go(task) }), tide.ErrPoolClosed, "tide: Go: pool closed"},
 		{futureErr, tide.ErrPoolClosed, "tide: SubmitFuture: pool closed"},
 		{byGo.Wait(), tide.ErrPoolClosed, "tide: Group.Go: pool closed"},
 		{byTryGo.Wait(), tide.ErrPoolClosed, "tide: Group.TryGo: pool closed"},

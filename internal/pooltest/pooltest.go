@@ -1,6 +1,7 @@
-// Package pooltest holds the test fixtures that the modules beside the
-// library (contrib/prometheus, contrib/otel) share: pools that clean up
-// after the test, and a pool held in a known state. It is internal to
+// Package pooltest holds the test fixtures that tests in more than one
+// package share (the library's, internal/usertest's, contrib/prometheus's,
+// contrib/otel's): pools that clean up after the test, a pool held in a
+// known state, and the error a call panics with. It is internal to
 // github.com/tidego/tide and imported only by tests.
 package pooltest
 
@@ -62,4 +63,24 @@ func Busy(tb testing.TB) (*tide.Pool, chan struct{}) {
 		p.Wait()
 	})
 	return p, gate
+}
+
+// PanicValue runs f, requires it to panic with an error, and returns that
+// error; the test fails if f returns or panics with anything else.
+func PanicValue(tb testing.TB, f func()) (err error) {
+	tb.Helper()
+	defer func() {
+		tb.Helper()
+		r := recover()
+		if r == nil {
+			return // f returned: reported below
+		}
+		var ok bool
+		if err, ok = r.(error); !ok {
+			tb.Fatalf("the call panicked with %v (%T), not an error", r, r)
+		}
+	}()
+	f()
+	tb.Fatalf("the call did not panic")
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // TestBubbleBoundary checks that a pool used on the wrong side of a synctest
@@ -32,7 +33,7 @@ func TestBubbleBoundary(t *testing.T) {
 			_, err = tide.SubmitFuture(p, func() (int, error) { ran.Store(true); return 1, nil }).Wait()
 			require.ErrorIs(t, err, tide.ErrSynctestBubble)
 
-			perr := panicErr(t, p.Wait)
+			perr := pooltest.PanicValue(t, p.Wait)
 			require.ErrorIs(t, perr, tide.ErrSynctestBubble)
 			assert.Contains(t, perr.Error(), "use tide.Go or a zero tide.Group there")
 			assert.False(t, ran.Load())
@@ -59,7 +60,7 @@ func TestBubbleBoundary(t *testing.T) {
 		assert.ErrorIs(t, g.Wait(), tide.ErrSynctestBubble)
 		_, err := tide.SubmitFuture(p, func() (int, error) { return 1, nil }).Wait()
 		assert.ErrorIs(t, err, tide.ErrSynctestBubble)
-		assert.ErrorIs(t, panicErr(t, p.Wait), tide.ErrSynctestBubble)
+		assert.ErrorIs(t, pooltest.PanicValue(t, p.Wait), tide.ErrSynctestBubble)
 	})
 
 	t.Run("a pool made and used inside a bubble works there", func(t *testing.T) {
@@ -75,18 +76,4 @@ func TestBubbleBoundary(t *testing.T) {
 			require.NoError(t, p.ReleaseTimeout(time.Second))
 		})
 	})
-}
-
-// panicErr runs f, requires it to panic with an error, and returns it.
-func panicErr(t *testing.T, f func()) (err error) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		require.NotNil(t, r, "the call panics")
-		var ok bool
-		err, ok = r.(error)
-		require.True(t, ok, "the panic value %v is an error", r)
-	}()
-	f()
-	return nil
 }
