@@ -11,12 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 func TestFuture(t *testing.T) {
 	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned, unless its ctx ends first; "+
 		"a ready Future answers even a done ctx", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1))
+		p := pooltest.New(t, tide.WithCapacity(1))
 		queue, run := newGate(), newGate()
 		p.Go(queue.task())
 		bad := errors.New("bad")
@@ -63,7 +64,7 @@ func TestFuture(t *testing.T) {
 	})
 
 	inBubble(t, "a refused Future is ready at once, with the refusal", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
 		gt := newGate()
 		defer gt.open()
 		p.Go(gt.task())

@@ -35,7 +35,7 @@ func TestGroupContext(t *testing.T) {
 	}
 	for _, c := range failures {
 		inBubble(t, "the first failure, "+c.name+", cancels the context, as its cause, and Wait returns it", func(t *testing.T) {
-			p := newPool(t)
+			p := pooltest.New(t)
 			g, ctx := p.GroupContext(context.Background())
 			g.SetLimit(3) // a refused task must not give back a slot it never took
 			// Two tasks end with the context, one with a later error that Wait must not return.
@@ -51,7 +51,7 @@ func TestGroupContext(t *testing.T) {
 	}
 
 	t.Run("Wait (though every task succeeded) or the parent's end cancels the context, live till then", func(t *testing.T) {
-		p := newPool(t)
+		p := pooltest.New(t)
 		parent, cancel := context.WithCancel(context.Background())
 		g, ctx := p.GroupContext(parent)
 		var live atomic.Bool
@@ -66,7 +66,7 @@ func TestGroupContext(t *testing.T) {
 	})
 
 	inBubble(t, "Release refuses a Go waiting for room, which runs nothing, as the context's cause", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		g, ctx := p.GroupContext(context.Background())
 		g.SetLimit(2)
 		gt := newGate()
@@ -108,7 +108,7 @@ func TestGroupSetLimit(t *testing.T) {
 	}
 	for _, c := range bounds {
 		inBubble(t, c.name, func(t *testing.T) {
-			p := newPool(t, c.opts...)
+			p := pooltest.New(t, c.opts...)
 			g := p.Group()
 			for _, n := range c.limits {
 				g.SetLimit(n)
@@ -139,7 +139,7 @@ func TestGroupSetLimit(t *testing.T) {
 	}
 
 	t.Run("a limit of 0 fails Go at once; changing a limit while a task is in flight panics", func(t *testing.T) {
-		p := newPool(t)
+		p := pooltest.New(t)
 		g := p.Group()
 		g.SetLimit(0)
 		g.Go(func() error { return nil })
@@ -183,7 +183,7 @@ func TestGroupTryGo(t *testing.T) {
 	}
 	for _, c := range refusals {
 		inBubble(t, "TryGo returns false, without waiting or an error, when "+c.name, func(t *testing.T) {
-			p := newPool(t, c.opts...)
+			p := pooltest.New(t, c.opts...)
 			g := p.Group()
 			if c.zero {
 				g = new(tide.Group)
@@ -217,7 +217,7 @@ func TestPanicCount(t *testing.T) {
 		func(t *testing.T) {
 			var handled atomic.Int32
 			var values atomic.Int64
-			p := newPool(t, tide.WithCapacity(8), tide.WithPanicHandler(func(any) { handled.Add(1) }))
+			p := pooltest.New(t, tide.WithCapacity(8), tide.WithPanicHandler(func(any) { handled.Add(1) }))
 			fp := newFuncPool(t, func(i int) { panic(i) }, tide.WithCapacity(1),
 				tide.WithPanicHandler(func(r any) { values.Add(int64(r.(int))) }))
 			const n = 200
@@ -274,7 +274,7 @@ func TestPanicCount(t *testing.T) {
 	for _, c := range recovering {
 		inBubble(t, "a "+c.name+" panic returns a counted, unhandled PanicError; a Goexit, ErrGoexit", func(t *testing.T) {
 			var handled atomic.Int32
-			p := newPool(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { handled.Add(1) }))
+			p := pooltest.New(t, tide.WithCapacity(1), tide.WithPanicHandler(func(any) { handled.Add(1) }))
 			for i := range 50 {
 				err := c.run(t, p, func() error { panic("boom") })
 				requireErr(t, err, tide.ErrPanic, "tide: task panicked: boom")

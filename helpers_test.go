@@ -39,18 +39,6 @@ func rounds(n int) int {
 	return n
 }
 
-// newPool returns a pool that is released, and its goroutines awaited, when
-// the test ends.
-func newPool(t *testing.T, opts ...tide.Option) *tide.Pool {
-	t.Helper()
-	p, err := tide.New(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		require.NoError(t, p.ReleaseTimeout(10*time.Second))
-	})
-	return p
-}
-
 // inBubble runs f as subtest name inside its own synctest bubble: virtual
 // time, and synctest.Wait to know that every goroutine of the test is
 // blocked.

@@ -16,7 +16,7 @@ import (
 // does nothing else; GroupContext, which returns none, panics with one.
 func TestNilContext(t *testing.T) {
 	var nilCtx context.Context
-	p := newPool(t)
+	p := pooltest.New(t)
 	fp := newFuncPool(t, func(int) { t.Error("fn ran") })
 	ready := tide.SubmitFuture(p, func() (int, error) { return 7, nil })
 	<-ready.Done()
@@ -99,7 +99,7 @@ func TestNilReceivers(t *testing.T) {
 // submission and Tune with ErrPoolClosed, naming the call at most once, and
 // runs and changes nothing; Tune reports a capacity below one first.
 func TestReleasedPool(t *testing.T) {
-	p := newPool(t, tide.WithCapacity(3))
+	p := pooltest.New(t, tide.WithCapacity(3))
 	fp := newFuncPool(t, func(int) { t.Error("fn ran") })
 	p.Release()
 	fp.Pool().Release()

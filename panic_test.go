@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 func TestMisbehavingTasks(t *testing.T) {
@@ -75,7 +76,7 @@ func TestMisbehavingTasks(t *testing.T) {
 					c.handler(r)
 				}))
 			}
-			p := newPool(t, opts...)
+			p := pooltest.New(t, opts...)
 			g := newGate()
 			require.NoError(t, p.Submit(func() { <-g; c.task() }))
 			var queuedRan, parkedRan atomic.Bool

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // Where a task goes (doc/scheduler.md, Placement): to an idle worker, to a
@@ -37,7 +38,7 @@ func hugeCapacities() []struct{ n, cap int } {
 // capacities.
 func TestCapacityBoundaries(t *testing.T) {
 	inBubble(t, "a capacity of one runs one task at a time, in order, on one worker", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1))
+		p := pooltest.New(t, tide.WithCapacity(1))
 		var hw highWater
 		var order []int
 		for i := range 20 {
@@ -54,7 +55,7 @@ func TestCapacityBoundaries(t *testing.T) {
 		t.Run(fmt.Sprintf("a capacity of %d allocates nothing up front", c.n), func(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			p := newPool(t, tide.WithCapacity(c.n))
+			p := pooltest.New(t, tide.WithCapacity(c.n))
 			runtime.ReadMemStats(&after)
 			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "New allocated for the capacity")
 			assert.Equal(t, c.cap, p.Cap())
@@ -100,7 +101,7 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut 
 	if parked == "as minimum workers" {
 		opts = append(opts, tide.WithMinWorkers(capacity))
 	}
-	p := newPool(t, opts...)
+	p := pooltest.New(t, opts...)
 	if parked == "after a burst" {
 		burst(t, p, capacity)
 	}
@@ -169,7 +170,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		for _, ev := range events {
 			name := fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize)
 			inBubble(t, name, func(t *testing.T) {
-				p := newPool(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
+				p := pooltest.New(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
 				g := newGate()
 				open := sync.OnceFunc(g.open)
 				t.Cleanup(open) // before the pool's release, so that a failure reports itself, not a deadlock
@@ -215,7 +216,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		name := fmt.Sprintf("while submitters wait (capacity %d, min workers %d, queue size %d), Tune(%d)",
 			c.capacity, c.minWorkers, c.queueSize, c.tunedTo)
 		inBubble(t, name, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(max(c.capacity, c.minWorkers)), tide.WithMinWorkers(c.minWorkers),
+			p := pooltest.New(t, tide.WithCapacity(max(c.capacity, c.minWorkers)), tide.WithMinWorkers(c.minWorkers),
 				tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
 			require.NoError(t, p.Tune(c.capacity))
 			tokens := make(chan struct{})
@@ -275,7 +276,7 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 func TestSubmitFromOwnTask(t *testing.T) {
 	name := "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it"
 	inBubble(t, name, func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(1))
+		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(1))
 		inner := make(chan error, 2)
 		p.Go(func() {
 			inner <- p.Submit(func() {}) // queued: the queue had room

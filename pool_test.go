@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 func TestNew(t *testing.T) {
@@ -43,7 +44,7 @@ func TestNew(t *testing.T) {
 	// In a bubble, so that only this pool's goroutines count: another test's
 	// released pool may still be unwinding its last goroutine.
 	inBubble(t, "by default capacity is unlimited and nothing is started", func(t *testing.T) {
-		p := newPool(t)
+		p := pooltest.New(t)
 		assert.Equal(t, -1, p.Cap())
 		assert.Equal(t, tide.Stats{Capacity: -1}, p.Stats())
 		assert.Zero(t, poolGoroutines())
@@ -56,12 +57,12 @@ func TestNew(t *testing.T) {
 			sizes = append(sizes, int(wide+1))
 		}
 		for _, n := range sizes {
-			assert.Equal(t, n, newPool(t, nil, tide.WithCapacity(n)).Cap())
+			assert.Equal(t, n, pooltest.New(t, nil, tide.WithCapacity(n)).Cap())
 		}
 	})
 
 	t.Run("min workers equal to capacity starts them all", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(3), tide.WithMinWorkers(3))
+		p := pooltest.New(t, tide.WithCapacity(3), tide.WithMinWorkers(3))
 		assert.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Idle: 3, Spawned: 3}, p.Stats())
 	})
 }
@@ -69,7 +70,7 @@ func TestNew(t *testing.T) {
 func TestSubmit(t *testing.T) {
 	t.Run("a nil task is refused by Submit and SubmitContext; given to Go, it panics on the worker with ErrNilTask", func(t *testing.T) {
 		got := make(chan any, 1)
-		p := newPool(t, tide.WithPanicHandler(func(r any) { got <- r }))
+		p := pooltest.New(t, tide.WithPanicHandler(func(r any) { got <- r }))
 		assert.ErrorIs(t, p.Submit(nil), tide.ErrNilTask)
 		assert.ErrorIs(t, p.SubmitContext(context.Background(), nil), tide.ErrNilTask)
 		assert.Zero(t, p.Stats().Submitted)
@@ -79,7 +80,7 @@ func TestSubmit(t *testing.T) {
 	})
 
 	t.Run("an accepted task runs exactly once", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(3))
+		p := pooltest.New(t, tide.WithCapacity(3))
 		const n = 1000
 		var runs [n]atomic.Int32
 		for i := range n {
@@ -94,7 +95,7 @@ func TestSubmit(t *testing.T) {
 
 func TestSubmitContext(t *testing.T) {
 	t.Run("a context already done submits nothing", func(t *testing.T) {
-		p := newPool(t)
+		p := pooltest.New(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		assert.Equal(t, context.Canceled, p.SubmitContext(ctx, func() { t.Error("ran") }))
@@ -104,11 +105,11 @@ func TestSubmitContext(t *testing.T) {
 
 func TestWait(t *testing.T) {
 	t.Run("with nothing submitted it returns at once", func(t *testing.T) {
-		newPool(t).Wait()
+		pooltest.New(t).Wait()
 	})
 
 	inBubble(t, "every waiter returns only after every accepted task has finished, queued ones included", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(2))
+		p := pooltest.New(t, tide.WithCapacity(2))
 		g := newGate()
 		var finished atomic.Int32
 		for range 6 {
@@ -129,7 +130,7 @@ func TestWait(t *testing.T) {
 
 func TestCounters(t *testing.T) {
 	inBubble(t, "gauges and counters add up while tasks run and queue; after Release the accepted ones, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
+		p := pooltest.New(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
 		g := newGate()
 		var ran atomic.Int32
 		for _, end := range []func(){func() { panic("boom") }, runtime.Goexit, func() {}, func() { panic(nil) }, func() {}} {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // TestRelease checks Release, ReleaseTimeout and Shutdown: they run every
@@ -37,7 +38,7 @@ func TestRelease(t *testing.T) {
 		name := c.name + ", called from many goroutines at once; yet the pool is released, runs its queued task and drains, " +
 			"and releasing it again is safe"
 		inBubble(t, name, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(1))
+			p := pooltest.New(t, tide.WithCapacity(1))
 			g := newGate()
 			var queued atomic.Bool
 			p.Go(g.task())

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // payload is what a tracked task's closure holds on to. It is too large for
@@ -58,7 +59,7 @@ func requireCollected(t *testing.T, wps ...weak.Pointer[payload]) {
 
 func TestRetention(t *testing.T) {
 	inBubble(t, "a task that ran is not held by its worker, parked or retired", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(4), tide.WithExpiry(time.Second))
+		p := pooltest.New(t, tide.WithCapacity(4), tide.WithExpiry(time.Second))
 		var wps []weak.Pointer[payload]
 		for range 4 {
 			wps = append(wps, submitTracked(t, p.Submit, nil))
@@ -74,7 +75,7 @@ func TestRetention(t *testing.T) {
 	})
 
 	inBubble(t, "a task that waited in the queue is not held by its slot", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1))
+		p := pooltest.New(t, tide.WithCapacity(1))
 		g := newGate()
 		p.Go(g.task())
 		var wps []weak.Pointer[payload]
@@ -90,7 +91,7 @@ func TestRetention(t *testing.T) {
 	})
 
 	inBubble(t, "a task admitted after waiting for room is not held by the waiter", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		g := newGate()
 		p.Go(g.task())
 		var wps []weak.Pointer[payload]
@@ -111,7 +112,7 @@ func TestRetention(t *testing.T) {
 	})
 
 	inBubble(t, "a task withdrawn by its context or refused at Release is not held", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		g := newGate()
 		p.Go(g.task())
 		ctx, cancel := context.WithCancel(context.Background())
@@ -144,7 +145,7 @@ func TestRetention(t *testing.T) {
 		{"a task that called runtime.Goexit is not held", []tide.Option{tide.WithCapacity(2), tide.WithQueueSize(2)}, 4, func(f func()) { f(); runtime.Goexit() }},
 	} {
 		inBubble(t, c.name, func(t *testing.T) {
-			p := newPool(t, c.opts...)
+			p := pooltest.New(t, c.opts...)
 			var wps []weak.Pointer[payload]
 			for range c.n {
 				wps = append(wps, submitTracked(t, p.Submit, c.wrap))

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // parkInOrder runs one gated task more than there are gaps, then lets them
@@ -48,7 +49,7 @@ func TestRetirement(t *testing.T) {
 
 	inBubble(t, "a worker is never retired before it has been idle that long, and always within "+
 		"one more; the longest idle go first, and the pool is left with no goroutine, its reaper included", func(t *testing.T) {
-		p := newPool(t)
+		p := pooltest.New(t)
 		// Pairs of workers park a millisecond, a nanosecond, and no time apart:
 		// the reaper, waking at the first one's expiry, sees the second short
 		// of its own, or due at the same instant.
@@ -90,7 +91,7 @@ func TestRetirement(t *testing.T) {
 
 	inBubble(t, "parked workers are reused most recent first, and those reused while the reaper runs get a full "+
 		"expiry from their last task, not their first park", func(t *testing.T) {
-		p := newPool(t)
+		p := pooltest.New(t)
 		// Four workers park 250 ms apart, and the last two parked are reused
 		// from 900 ms to 1200 ms: the others, retired at 1000 ms and 1250 ms,
 		// keep the reaper running meanwhile.
@@ -119,7 +120,7 @@ func TestRetirement(t *testing.T) {
 
 	inBubble(t, "a worker handed a task a nanosecond before it is due, or at the instant, runs it or is retired first, "+
 		"never both, and busy, it is never retired", func(t *testing.T) {
-		p := newPool(t)
+		p := pooltest.New(t)
 		for round := range rounds(50) {
 			parkInOrder(t, p)
 			before := p.Stats()
@@ -152,10 +153,10 @@ func TestRetirement(t *testing.T) {
 func TestExpiry(t *testing.T) {
 	inBubble(t, "the largest expiry never retires and never overflows; a benbjohnson/clock Mock given WithClock, "+
 		"not the runtime's clock, drives the expiry, to the nanosecond", func(t *testing.T) {
-		largest := newPool(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
+		largest := pooltest.New(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
 		burst(t, largest, 3)
 		mock := clock.NewMock()
-		p := newPool(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
+		p := pooltest.New(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
 		burst(t, p, 1)
 		time.Sleep(100 * 365 * 24 * time.Hour) // the runtime's time, even in the bubble, cannot retire the mock's pool
 		synctest.Wait()
@@ -177,7 +178,7 @@ func TestMinWorkersBoundaries(t *testing.T) {
 			"under steady load, which loses no task, and a Goexit; the reaper stops at the minimum; Release alone ends them",
 			c.minWorkers, c.capacity)
 		inBubble(t, name, func(t *testing.T) {
-			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Nanosecond))
+			p := pooltest.New(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Nanosecond))
 			require.Equal(t, c.minWorkers, p.Idle())
 			burst(t, p, c.capacity)
 			require.Equal(t, uint64(c.capacity), p.Stats().Spawned, "the minimum workers run tasks too")

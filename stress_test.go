@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // TestConcurrentReleaseEveryCall proves that a submission racing Release is
@@ -28,7 +29,7 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 		// of hanging the test.
 		inBubble(t, name, func(t *testing.T) {
 			n := rounds(10000)
-			p := newPool(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize))
+			p := pooltest.New(t, tide.WithCapacity(c.capacity), tide.WithQueueSize(c.queueSize))
 			runs := make([]atomic.Int32, n)
 			accepted := make([]atomic.Int32, n) // 1 once accepted
 			start := make(chan struct{})
@@ -88,7 +89,7 @@ func churn(t *testing.T, nonblocking bool) {
 	if nonblocking {
 		opts = append(opts, tide.WithNonblocking())
 	}
-	p := newPool(t, opts...)
+	p := pooltest.New(t, opts...)
 	stop := watchStats(t, p, func(st tide.Stats) bool {
 		return st.Running >= 0 && st.Idle >= 0 && st.Waiting >= 0 && st.Workers >= 0 && st.Waiting <= queueSize &&
 			st.Workers <= maxCap && st.Idle <= st.Workers && uint64(st.Workers) == st.Spawned-st.Retired &&

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/pooltest"
 )
 
 // TestTuneCapHolds proves that a capacity below one is refused, and that a
@@ -16,7 +17,7 @@ import (
 // tasks and waiting submitters, see TestParkedSubmittersWakeUp.
 func TestTuneCapHolds(t *testing.T) {
 	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(3))
+		p := pooltest.New(t, tide.WithCapacity(3))
 		for _, n := range []int{0, -1, math.MinInt} {
 			assert.ErrorIs(t, p.Tune(n), tide.ErrInvalidCapacity, "Tune(%d)", n)
 		}
@@ -24,7 +25,7 @@ func TestTuneCapHolds(t *testing.T) {
 	})
 
 	inBubble(t, "Tune shrinking retires surplus idle workers at once", func(t *testing.T) {
-		p := newPool(t, tide.WithCapacity(6))
+		p := pooltest.New(t, tide.WithCapacity(6))
 		burst(t, p, 6)
 		require.NoError(t, p.Tune(2))
 		synctest.Wait()
