@@ -70,6 +70,11 @@ type Stats struct {
 	Panicked  uint64 // tasks that panicked
 	Spawned   uint64 // workers created (see above)
 	Retired   uint64 // workers ended: expired, shrunk, released, or counted out before they started
+
+	// The wait figures have database/sql.DBStats' meaning.
+	WaitCount    uint64        // submissions that had to wait for room, each counted once
+	WaitDuration time.Duration // their total time waiting, on the pool's clock, counted when each wait ends
+	Overloaded   uint64        // submissions refused with ErrPoolOverload
 }
 
 // New returns a pool configured by opts. With no options the capacity is

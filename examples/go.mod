@@ -4,7 +4,7 @@ go 1.26.0
 
 replace (
 	github.com/tidego/tide => ../
-	github.com/tidego/tide/contrib/prometheus => ../contrib/prometheus
+	github.com/tidego/tide/contrib/tideprom => ../contrib/tideprom
 )
 
 require (
@@ -13,7 +13,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/stretchr/testify v1.12.1
 	github.com/tidego/tide v0.0.0
-	github.com/tidego/tide/contrib/prometheus v0.0.0
+	github.com/tidego/tide/contrib/tideprom v0.0.0
 	go.uber.org/goleak v1.3.0
 )
 

@@ -9,7 +9,7 @@
 // GET /work runs one unit of work (a simulated call of -work duration) on
 // the pool. The task honours the request's context: a client that gives up
 // stops its work. /metrics serves the pool's figures through the
-// contrib/prometheus collector. SIGINT or SIGTERM shut the service down
+// contrib/tideprom collector. SIGINT or SIGTERM shut the service down
 // gracefully: the listener closes, every request already accepted runs to
 // its response (http.Server.Shutdown), then the pool's workers exit
 // (Pool.Shutdown).
@@ -34,7 +34,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tidego/tide"
-	tideprom "github.com/tidego/tide/contrib/prometheus"
+	"github.com/tidego/tide/contrib/tideprom"
 )
 
 // config is what the flags set.

@@ -54,7 +54,7 @@ import (
 
 // ScopeName is the instrumentation scope name of the meter the instruments
 // are created on.
-const ScopeName = "github.com/tidego/tide/contrib/otel"
+const ScopeName = "github.com/tidego/tide/contrib/tideotel"
 
 // PoolNameKey is the attribute naming the pool on every data point.
 const PoolNameKey = attribute.Key("tide.pool.name")

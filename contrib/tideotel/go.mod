@@ -1,4 +1,4 @@
-module github.com/tidego/tide/contrib/otel
+module github.com/tidego/tide/contrib/tideotel
 
 go 1.26.0
 

@@ -11,7 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tidego/tide"
-	tideprom "github.com/tidego/tide/contrib/prometheus"
+	"github.com/tidego/tide/contrib/tideprom"
 	"github.com/tidego/tide/internal/pooltest"
 )
 

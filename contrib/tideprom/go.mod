@@ -1,4 +1,4 @@
-module github.com/tidego/tide/contrib/prometheus
+module github.com/tidego/tide/contrib/tideprom
 
 go 1.26.0
 

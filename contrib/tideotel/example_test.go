@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/tidego/tide"
-	tideotel "github.com/tidego/tide/contrib/otel"
+	"github.com/tidego/tide/contrib/tideotel"
 )
 
 // Reporting one pool on a meter provider; a manual reader stands in for an

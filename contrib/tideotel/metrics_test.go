@@ -13,7 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tidego/tide"
-	tideotel "github.com/tidego/tide/contrib/otel"
+	"github.com/tidego/tide/contrib/tideotel"
 	"github.com/tidego/tide/internal/pooltest"
 )
 

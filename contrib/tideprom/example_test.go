@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tidego/tide"
-	tideprom "github.com/tidego/tide/contrib/prometheus"
+	"github.com/tidego/tide/contrib/tideprom"
 )
 
 // A collector for one pool, served on /metrics by a registry of its own.
