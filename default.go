@@ -1,10 +1,10 @@
 package tide
 
 import (
+	"flag"
 	"log/slog"
 	"runtime/debug"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -71,15 +71,23 @@ func newDefaultPool() *Pool {
 // answer of true costs only the reuse of goroutines.
 //
 // Bubbles exist only in test binaries (synctest.Test needs a *testing.T), so
-// outside them, as [testing.Testing] reports, inBubble answers false without
-// reading the clock: a program pays nothing for it.
+// outside them inBubble answers false without reading the clock: a program
+// pays one flag look-up per process for it, and links no package testing.
 var inBubble = func() bool {
-	if !testing.Testing() {
+	if !isTestBinary() {
 		return false
 	}
 	now := time.Now()
 	return now == now.Round(0) //nolint:staticcheck // QF1009: == sees the monotonic reading, which Equal ignores on purpose
 }
+
+// isTestBinary reports whether this process is a test binary: package
+// testing registers its test.v flag before any test, TestMain or benchmark
+// runs, and no program has it otherwise. It is asked once, on the first use
+// of the default pool; a test binary whose package initialisation uses the
+// default pool (before package testing has registered its flags) counts as a
+// program, and its bubbles then must not call [Go].
+var isTestBinary = sync.OnceValue(func() bool { return flag.Lookup("test.v") != nil })
 
 // goInBubble runs task on a new goroutine, which belongs to the caller's
 // bubble, reporting a panic as the default pool would.

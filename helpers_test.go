@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,16 +15,59 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
-
 	"github.com/tidego/tide"
+	"github.com/tidego/tide/internal/check"
 )
 
-// TestMain checks, after every test of package tide_test, that no goroutine
-// is left behind.
+// require and assert are the root module's stdlib-only assertions (see
+// internal/check): require stops the test at a failure, assert goes on.
+var (
+	require = check.Require
+	assert  = check.Assert
+)
+
+// TestMain checks, after every test of package tide_test has passed, that
+// no goroutine is left behind, as goleak.VerifyTestMain does (the root
+// package's tests import only the standard library; the nested test module
+// internal/e2e runs goleak itself).
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	if code == 0 {
+		if left := leftBehind(); len(left) > 0 {
+			fmt.Fprintln(os.Stderr, "found unexpected goroutines:")
+			for _, g := range left {
+				fmt.Fprintf(os.Stderr, "\n%s\n", g.text)
+			}
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// runtimeOwned names the frames of goroutines that the runtime and package
+// testing keep, which no test can end.
+var runtimeOwned = []string{"os/signal.signal_recv", "os/signal.loop", "runtime.ensureSigM", "testing.(*F).Fuzz",
+	"testing.runFuzzing", "testing.runFuzzTests", "internal/fuzz."}
+
+// leftBehind returns the goroutines, other than the caller and those of
+// runtimeOwned, still alive after retrying for up to five seconds: one may
+// still be unwinding past its last statement, and the runtime offers no
+// signal for its end.
+func leftBehind() []goroutine {
+	var left []goroutine
+	for wait := time.Microsecond; wait < 5*time.Second; wait *= 2 {
+		left = left[:0]
+		for _, g := range goroutines(true)[1:] {
+			if !slices.ContainsFunc(runtimeOwned, func(frame string) bool { return strings.Contains(g.text, frame) }) {
+				left = append(left, g)
+			}
+		}
+		if len(left) == 0 {
+			return nil
+		}
+		time.Sleep(wait)
+	}
+	return left
 }
 
 // virtualDeadline bounds every wait for an outcome in these tests. Inside a
@@ -56,6 +101,54 @@ func requireErr(t *testing.T, err, target error, text string) {
 
 // discardLogs is the option that silences the panic reports of a test.
 func discardLogs() tide.Option { return tide.WithLogger(slog.New(slog.DiscardHandler)) }
+
+// fakeClock is a tide.Clock that moves only when told to, for the tests
+// that prove WithClock's clock, not the runtime's, measures expiry (the
+// nested test module internal/e2e shows benbjohnson/clock's Mock doing it).
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []fakeTimer // guarded by mu
+}
+
+type fakeTimer struct {
+	due time.Time
+	c   chan time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := fakeTimer{due: c.now.Add(d), c: make(chan time.Time, 1)}
+	if d <= 0 {
+		t.c <- c.now
+	} else {
+		c.timers = append(c.timers, t)
+	}
+	return t.c
+}
+
+// Add moves the clock forward by d and fires every timer then due.
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.timers = slices.DeleteFunc(c.timers, func(t fakeTimer) bool {
+		if t.due.After(c.now) {
+			return false
+		}
+		t.c <- c.now
+		return true
+	})
+}
 
 // gate holds tasks until opened.
 type gate chan struct{}

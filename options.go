@@ -120,8 +120,11 @@ func WithMinWorkers(n int) Option {
 
 // WithPanicHandler sets the function called, on the worker, with the value a
 // task panicked with. It runs before the task counts as completed, so Wait
-// returns after it. The worker survives the panic. A handler that itself
-// panics is recovered and logged.
+// returns after it. It is called from the deferred recover, while the
+// panicking task's frames are still on the goroutine's stack, so
+// debug.Stack() in the handler shows where the task panicked (as in ants).
+// The worker survives the panic. A handler that itself panics is recovered
+// and logged.
 func WithPanicHandler(h func(recovered any)) Option {
 	return func(c *config) { c.onPanic = h }
 }

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/internal/pooltest"
@@ -29,34 +27,34 @@ func TestMisbehavingTasks(t *testing.T) {
 		handler           func(r any)  // nil: no panic handler
 		logger            slog.Handler // nil: text to logs
 		panicked, retired uint64       // retired: workers lost and replaced
-		check             func(a *assert.Assertions, got any, logs string)
+		check             func(t *testing.T, got any, logs string)
 	}{
 		{"panic(v) reaches the handler with v", func() { panic("boom") }, func(any) {}, nil, 1, 0,
-			func(a *assert.Assertions, got any, logs string) { a.Equal("boom", got) }},
+			func(t *testing.T, got any, logs string) { assert.Equal(t, "boom", got) }},
 		{"panic(nil) reaches the handler as a *runtime.PanicNilError", func() { panic(nil) }, func(any) {}, nil, 1, 0,
-			func(a *assert.Assertions, got any, logs string) {
+			func(t *testing.T, got any, logs string) {
 				var pne *runtime.PanicNilError
 				err, _ := got.(error)
-				a.ErrorAs(err, &pne, "got %#v", got)
+				assert.ErrorAs(t, err, &pne, "got %#v", got)
 			}},
 		{"panic(err) without a handler is logged with its stack", func() { panic(errors.New("no handler")) }, nil, nil, 1, 0,
-			func(a *assert.Assertions, got any, logs string) {
-				a.Contains(logs, "tide: task panicked")
-				a.Contains(logs, "no handler")
-				a.Contains(logs, "panic_test.go", "the stack names the task")
+			func(t *testing.T, got any, logs string) {
+				assert.Contains(t, logs, "tide: task panicked")
+				assert.Contains(t, logs, "no handler")
+				assert.Contains(t, logs, "panic_test.go", "the stack names the task")
 			}},
 		{"a handler that panics is logged, and the task still counts once", func() { panic("task") }, func(any) { panic("handler") }, nil, 1, 0,
-			func(a *assert.Assertions, got any, logs string) {
-				a.Contains(logs, "tide: panic handler panicked")
-				a.Contains(logs, "handler")
+			func(t *testing.T, got any, logs string) {
+				assert.Contains(t, logs, "tide: panic handler panicked")
+				assert.Contains(t, logs, "handler")
 			}},
 		{"runtime.Goexit ends the worker, which is replaced, and is no panic", runtime.Goexit, func(any) {}, nil, 0, 1,
-			func(a *assert.Assertions, got any, logs string) { a.Nil(got, "the handler was called") }},
+			func(t *testing.T, got any, logs string) { assert.Nil(t, got, "the handler was called") }},
 		{"a handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once", func() { panic("task") },
 			func(any) { runtime.Goexit() }, nil, 1, 1,
-			func(a *assert.Assertions, got any, logs string) { a.Equal("task", got) }},
+			func(t *testing.T, got any, logs string) { assert.Equal(t, "task", got) }},
 		{"a logger whose handler panics does not kill the process, and the panic is counted", func() { panic("task") },
-			nil, panickingHandler{}, 1, 0, func(a *assert.Assertions, got any, logs string) {}},
+			nil, panickingHandler{}, 1, 0, func(t *testing.T, got any, logs string) {}},
 	}
 	for _, c := range cases {
 		inBubble(t, c.name, func(t *testing.T) {
@@ -89,7 +87,7 @@ func TestMisbehavingTasks(t *testing.T) {
 			require.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
 			p.Wait()
 			mu.Lock() // the handler's call and the log happen before Wait returns
-			c.check(assert.New(t), got, logs.String())
+			c.check(t, got, logs.String())
 			mu.Unlock()
 			synctest.Wait()
 			assert.True(t, queuedRan.Load(), "the queued task ran")
@@ -112,3 +110,19 @@ type panickingHandler struct{ slog.Handler }
 func (panickingHandler) Enabled(context.Context, slog.Level) bool { return true }
 
 func (panickingHandler) Handle(context.Context, slog.Record) error { panic("logger broke") }
+
+// panicSite is a task that panics in a frame of its own, for
+// TestPanicHandlerSeesPanicSite to look for.
+func panicSite() { panic("at the site") }
+
+// TestPanicHandlerSeesPanicSite checks that the panic handler runs while the
+// panicking frames are still on the stack, as ants' does: an ants user's
+// handler that logs debug.Stack() keeps showing where the task panicked.
+func TestPanicHandlerSeesPanicSite(t *testing.T) {
+	stacks := make(chan string, 1)
+	p := pooltest.New(t, tide.WithPanicHandler(func(any) { stacks <- string(debug.Stack()) }))
+	p.Go(panicSite)
+	stack := <-stacks
+	assert.Contains(t, stack, "tide_test.panicSite(", "the handler's stack names the panicking function")
+	assert.Contains(t, stack, "panic_test.go:", "the handler's stack names the panicking file")
+}

@@ -11,10 +11,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/benbjohnson/clock"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/internal/pooltest"
 )
@@ -93,7 +89,7 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut 
 	const capacity = 3
 	// One processor: the workers handed tasks have not started when the next come, nor when the cut comes.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	mock := clock.NewMock()
+	mock := newFakeClock()
 	opts := []tide.Option{tide.WithCapacity(capacity), tide.WithQueueSize(queueSize), tide.WithClock(mock)}
 	if nonblocking {
 		opts = append(opts, tide.WithNonblocking())

@@ -13,9 +13,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/internal/pooltest"
 )
@@ -75,12 +72,12 @@ func shutdownWithin(p *tide.Pool, d time.Duration) error {
 // leakCanaryEnv makes TestLeakCanary run as the canary, in a child process.
 const leakCanaryEnv = "TIDE_LEAK_CANARY"
 
-// TestLeakCanary checks that the suite's goleak check catches a pool left
+// TestLeakCanary checks that the suite's leak check (TestMain) catches a pool left
 // running: the test binary runs this test again, as a canary that leaks.
 func TestLeakCanary(t *testing.T) {
 	if os.Getenv(leakCanaryEnv) == "1" {
 		// The canary: a test that uses a pool and forgets to release it. Its
-		// minimum worker never expires, so goleak's retries cannot save it.
+		// minimum worker never expires, so the leak check's retries cannot save it.
 		p, err := tide.New(tide.WithCapacity(2), tide.WithMinWorkers(1))
 		require.NoError(t, err)
 		p.Go(func() {})
@@ -88,7 +85,7 @@ func TestLeakCanary(t *testing.T) {
 		return
 	}
 
-	t.Run("a test binary whose test forgets Release fails goleak's check", func(t *testing.T) {
+	t.Run("a test binary whose test forgets Release fails TestMain's leak check", func(t *testing.T) {
 		if testing.Short() {
 			t.Skip("runs the test binary again")
 		}
@@ -100,7 +97,7 @@ func TestLeakCanary(t *testing.T) {
 		var exit *exec.ExitError
 		require.ErrorAs(t, err, &exit, "the canary run passed, or did not run: %v\n%s", err, out)
 		assert.Contains(t, string(out), "--- PASS: TestLeakCanary", "the canary test itself passes")
-		assert.Contains(t, string(out), "found unexpected goroutines", "goleak reports the leak")
+		assert.Contains(t, string(out), "found unexpected goroutines", "TestMain reports the leak")
 		assert.Contains(t, string(out), "tide.(*worker[", "the leaked goroutine is the pool's worker")
 	})
 }

@@ -8,9 +8,6 @@ import (
 	"time"
 	"weak"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/internal/pooltest"
 )

@@ -10,10 +10,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/benbjohnson/clock"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/internal/pooltest"
 )
@@ -151,11 +147,11 @@ func TestRetirement(t *testing.T) {
 // TestExpiry proves that the largest expiry is safe, and that WithClock's
 // clock, not the runtime's, measures it.
 func TestExpiry(t *testing.T) {
-	inBubble(t, "the largest expiry never retires and never overflows; a benbjohnson/clock Mock given WithClock, "+
+	inBubble(t, "the largest expiry never retires and never overflows; a fake clock given WithClock, "+
 		"not the runtime's clock, drives the expiry, to the nanosecond", func(t *testing.T) {
 		largest := pooltest.New(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
 		burst(t, largest, 3)
-		mock := clock.NewMock()
+		mock := newFakeClock()
 		p := pooltest.New(t, tide.WithClock(mock), tide.WithExpiry(time.Minute))
 		burst(t, p, 1)
 		time.Sleep(100 * 365 * 24 * time.Hour) // the runtime's time, even in the bubble, cannot retire the mock's pool

@@ -5,9 +5,6 @@ import (
 	"testing"
 	"testing/synctest"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/internal/pooltest"
 )

@@ -112,49 +112,43 @@ func (e *engine[T]) exit(w *worker[T], clean bool) {
 	e.goroutineDone()
 }
 
-// run runs one task. A panic goes to the panic handler or the logger
-// instead of unwinding the worker, and marks the task as panicked first, so
-// that it is counted once even if the report calls runtime.Goexit. If the
-// task calls runtime.Goexit, run does not return.
+// run runs one task. A panic is recovered in run's deferred call and
+// reported from there, while the panicking frames are still on the stack:
+// debug.Stack() in a panic handler shows where the task panicked, and the
+// logger gets that stack. The task is marked as panicked before the report,
+// so that it is counted once even if the report calls runtime.Goexit. If the
+// task calls runtime.Goexit, run does not return (recover finds nothing).
 func (w *worker[T]) run(it item[T]) {
-	r, stack, panicked := w.e.call(it)
-	if panicked {
-		w.panicked = true
-		w.e.reportPanic(r, stack)
-	}
-}
-
-// call runs the task, recovering a panic with its stack.
-func (e *engine[T]) call(it item[T]) (r any, stack []byte, panicked bool) {
+	returned := false
 	defer func() {
-		if panicked {
-			r = recover()
-			if e.cfg.onPanic == nil {
-				stack = debug.Stack()
-			}
+		if returned {
+			return
+		}
+		if r := recover(); r != nil {
+			w.panicked = true
+			w.e.reportPanic(r)
 		}
 	}()
-	panicked = true
 	if it.f != nil {
 		it.f()
 	} else {
-		e.fn(it.arg)
+		w.e.fn(it.arg)
 	}
-	panicked = false
-	return nil, nil, false
+	returned = true
 }
 
-// reportPanic hands a task's panic to the panic handler, or logs it with its
-// stack. Nothing it calls can panic past it: a panicking handler is logged,
-// and a panicking logger falls back to standard error.
-func (e *engine[T]) reportPanic(r any, stack []byte) {
+// reportPanic hands a task's panic to the panic handler, or logs it with the
+// stack of the calling goroutine, which is still unwinding the task's panic.
+// Nothing it calls can panic past it: a panicking handler is logged, and a
+// panicking logger falls back to standard error.
+func (e *engine[T]) reportPanic(r any) {
 	if h := e.cfg.onPanic; h != nil {
 		if r2, hstack, ok := protect(func() { h(r) }); !ok {
 			e.log("tide: panic handler panicked", "panic", r2, "task_panic", r, "stack", string(hstack))
 		}
 		return
 	}
-	e.log("tide: task panicked", "panic", r, "stack", string(stack))
+	e.log("tide: task panicked", "panic", r, "stack", string(debug.Stack()))
 }
 
 // log reports msg through the pool's logger; if the logger panics, it

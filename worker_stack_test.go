@@ -7,8 +7,14 @@ import (
 	"time"
 	"weak"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/tidego/tide/internal/check"
+)
+
+// require and assert are the root module's stdlib-only assertions (see
+// internal/check): require stops the test at a failure, assert goes on.
+var (
+	require = check.Require
+	assert  = check.Assert
 )
 
 // White-box tests of the idle stack, which the pool's lock guards:

@@ -5,8 +5,14 @@ import (
 	"testing"
 	"weak"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/tidego/tide/internal/check"
+)
+
+// require and assert are the root module's stdlib-only assertions (see
+// internal/check): require stops the test at a failure, assert goes on.
+var (
+	require = check.Require
+	assert  = check.Assert
 )
 
 func TestQueue(t *testing.T) {
