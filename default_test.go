@@ -15,9 +15,10 @@ import (
 // built by the first Go, unlimited, logging panics, and gone once idle past
 // its expiry.
 func TestDefault(t *testing.T) {
-	name := "the first Go builds the default pool, which the zero Group uses too: unlimited, logging a panic (a nil " +
-		"task's too) with its stack, gone once idle past its expiry"
-	inBubble(t, name, func(t *testing.T) {
+	// The first Go builds the default pool, which the zero Group uses too:
+	// unlimited, logging a panic (a nil task's too) with its stack, gone once
+	// idle past its expiry.
+	inBubble(t, "built by the first go", func(t *testing.T) {
 		var logs syncBuffer
 		defer slog.SetDefault(slog.Default())
 		slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))

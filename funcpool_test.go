@@ -23,7 +23,8 @@ func newFuncPool[T any](t *testing.T, fn func(T), opts ...tide.Option) *tide.Fun
 }
 
 func TestFuncPool(t *testing.T) {
-	t.Run("a nil function, or an invalid option, is refused as New refuses it", func(t *testing.T) {
+	// A nil function, or an invalid option, is refused as New refuses it.
+	t.Run("nil fn or invalid option", func(t *testing.T) {
 		fp, err := tide.NewFuncPool[int](nil)
 		assert.Nil(t, fp)
 		assert.ErrorIs(t, err, tide.ErrNilTask)
@@ -32,7 +33,8 @@ func TestFuncPool(t *testing.T) {
 		assert.ErrorIs(t, err, tide.ErrInvalidCapacity)
 	})
 
-	t.Run("Invoke allocates nothing once the pool is warm", func(t *testing.T) {
+	// Invoke allocates nothing once the pool is warm.
+	t.Run("invoke allocates nothing", func(t *testing.T) {
 		type job struct {
 			name string
 			n    int
@@ -51,9 +53,10 @@ func TestFuncPool(t *testing.T) {
 		assert.Equal(t, 1001, out)
 	})
 
-	name := "Invoke and InvokeContext run fn once with each argument, the zero value included, on the workers of " +
-		"the one Pool that Pool returns, which leave no goroutine once idle"
-	inBubble(t, name, func(t *testing.T) {
+	// Invoke and InvokeContext run fn once with each argument, the zero value
+	// included, on the workers of the one Pool that Pool returns, which leave
+	// no goroutine once idle.
+	inBubble(t, "fn runs once per argument", func(t *testing.T) {
 		gt := newGate()
 		var runs [5]atomic.Int32
 		fp := newFuncPool(t, func(i int) { <-gt; runs[i].Add(1) }, tide.WithCapacity(2))
@@ -92,20 +95,21 @@ func TestFuncPool(t *testing.T) {
 	})
 
 	// Each on a full pool: fn holds the only worker, and there is no queue.
+	// Each row refuses the argument, and fn never gets it.
 	refusals := []struct {
 		name string
 		end  func(p *tide.Pool, cancel context.CancelFunc) // nil: the pool is nonblocking
 		want error
 	}{
-		{"a nonblocking pool refuses Invoke and InvokeContext at once with ErrPoolOverload", nil, tide.ErrPoolOverload},
-		{"InvokeContext stops waiting for room when its ctx ends, with ctx.Err()",
-			func(_ *tide.Pool, cancel context.CancelFunc) { cancel() }, context.Canceled},
-		{"InvokeContext stops waiting for room when Release comes, with ErrPoolClosed",
-			func(p *tide.Pool, _ context.CancelFunc) { p.Release() }, tide.ErrPoolClosed},
+		// A nonblocking pool refuses Invoke and InvokeContext at once with ErrPoolOverload.
+		{"nonblocking overload", nil, tide.ErrPoolOverload},
+		// InvokeContext stops waiting for room when its ctx ends, with ctx.Err().
+		{"ctx ends while waiting", func(_ *tide.Pool, cancel context.CancelFunc) { cancel() }, context.Canceled},
+		// InvokeContext stops waiting for room when Release comes, with ErrPoolClosed.
+		{"release while waiting", func(p *tide.Pool, _ context.CancelFunc) { p.Release() }, tide.ErrPoolClosed},
 	}
 	for _, c := range refusals {
-		name := c.name + "; fn never gets the argument"
-		inBubble(t, name, func(t *testing.T) {
+		inBubble(t, c.name, func(t *testing.T) {
 			gt := newGate()
 			var seen []int
 			opts := []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0)}

@@ -46,9 +46,11 @@ func TestNilReceivers(t *testing.T) {
 		fp *tide.FuncPool[int]
 		f  *tide.Future[int]
 	}{"nil": {nil, nil, nil}, "zero": {new(tide.Pool), new(tide.FuncPool[int]), new(tide.Future[int])}}
+	// Each subtest, named "nil" or "zero": every method of a nil (or zero)
+	// Pool or FuncPool reports ErrNilPool, and every method of a nil (or zero)
+	// Future, or of a nil Group, panics saying how to make one.
 	for kind, r := range unmade {
-		t.Run("every method of a "+kind+" Pool or FuncPool reports ErrNilPool, of a "+kind+" Future (or nil Group) "+
-			"panics saying how to make one", func(t *testing.T) {
+		t.Run(kind, func(t *testing.T) {
 			p, fp, f := r.p, r.fp, r.f
 			_, futureErr := tide.SubmitFuture(p, func() (int, error) { return 1, nil }).Wait()
 			for op, err := range map[string]error{

@@ -29,31 +29,40 @@ func TestMisbehavingTasks(t *testing.T) {
 		panicked, retired uint64       // retired: workers lost and replaced
 		check             func(t *testing.T, got any, logs string)
 	}{
-		{"panic(v) reaches the handler with v", func() { panic("boom") }, func(any) {}, nil, 1, 0,
+		// panic(v) reaches the handler with v.
+		{"panic value", func() { panic("boom") }, func(any) {}, nil, 1, 0,
 			func(t *testing.T, got any, logs string) { assert.Equal(t, "boom", got) }},
-		{"panic(nil) reaches the handler as a *runtime.PanicNilError", func() { panic(nil) }, func(any) {}, nil, 1, 0,
+		// panic(nil) reaches the handler as a *runtime.PanicNilError.
+		{"panic nil", func() { panic(nil) }, func(any) {}, nil, 1, 0,
 			func(t *testing.T, got any, logs string) {
 				var pne *runtime.PanicNilError
 				err, _ := got.(error)
 				assert.ErrorAs(t, err, &pne, "got %#v", got)
 			}},
-		{"panic(err) without a handler is logged with its stack", func() { panic(errors.New("no handler")) }, nil, nil, 1, 0,
+		// panic(err) without a handler is logged with its stack.
+		{"no handler", func() { panic(errors.New("no handler")) }, nil, nil, 1, 0,
 			func(t *testing.T, got any, logs string) {
 				assert.Contains(t, logs, "tide: task panicked")
 				assert.Contains(t, logs, "no handler")
 				assert.Contains(t, logs, "panic_test.go", "the stack names the task")
 			}},
-		{"a handler that panics is logged, and the task still counts once", func() { panic("task") }, func(any) { panic("handler") }, nil, 1, 0,
+		// A handler that panics is logged, and the task still counts once.
+		{"handler panics", func() { panic("task") }, func(any) { panic("handler") }, nil, 1, 0,
 			func(t *testing.T, got any, logs string) {
 				assert.Contains(t, logs, "tide: panic handler panicked")
 				assert.Contains(t, logs, "handler")
 			}},
-		{"runtime.Goexit ends the worker, which is replaced, and is no panic", runtime.Goexit, func(any) {}, nil, 0, 1,
+		// runtime.Goexit ends the worker, which is replaced, and is no panic.
+		{"goexit", runtime.Goexit, func(any) {}, nil, 0, 1,
 			func(t *testing.T, got any, logs string) { assert.Nil(t, got, "the handler was called") }},
-		{"a handler that calls runtime.Goexit, as t.FailNow does, leaves the panic counted once", func() { panic("task") },
+		// A handler that calls runtime.Goexit, as t.FailNow does, leaves the
+		// panic counted once.
+		{"handler calls goexit", func() { panic("task") },
 			func(any) { runtime.Goexit() }, nil, 1, 1,
 			func(t *testing.T, got any, logs string) { assert.Equal(t, "task", got) }},
-		{"a logger whose handler panics does not kill the process, and the panic is counted", func() { panic("task") },
+		// A logger whose handler panics does not kill the process, and the
+		// panic is counted.
+		{"logger panics", func() { panic("task") },
 			nil, panickingHandler{}, 1, 0, func(t *testing.T, got any, logs string) {}},
 	}
 	for _, c := range cases {

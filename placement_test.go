@@ -30,10 +30,23 @@ func hugeCapacities() []struct{ n, cap int } {
 	return huge
 }
 
+// capName names a capacity in a subtest name: "maxint" and "2^31" for the
+// huge ones, the number for the others.
+func capName(n int) string {
+	switch {
+	case n == math.MaxInt:
+		return "maxint"
+	case int64(n) == int64(math.MaxInt32)+1:
+		return "2^31"
+	}
+	return strconv.Itoa(n)
+}
+
 // TestCapacityBoundaries proves placement at the smallest and the largest
 // capacities.
 func TestCapacityBoundaries(t *testing.T) {
-	inBubble(t, "a capacity of one runs one task at a time, in order, on one worker", func(t *testing.T) {
+	// A capacity of one runs one task at a time, in order, on one worker.
+	inBubble(t, "capacity 1", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1))
 		var hw highWater
 		var order []int
@@ -47,8 +60,9 @@ func TestCapacityBoundaries(t *testing.T) {
 		assert.Equal(t, uint64(1), p.Stats().Spawned)
 	})
 
+	// A huge capacity allocates nothing up front.
 	for _, c := range hugeCapacities() {
-		t.Run(fmt.Sprintf("a capacity of %d allocates nothing up front", c.n), func(t *testing.T) {
+		t.Run("capacity "+capName(c.n), func(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
 			p := pooltest.New(t, tide.WithCapacity(c.n))
@@ -59,21 +73,51 @@ func TestCapacityBoundaries(t *testing.T) {
 	}
 }
 
+// parking says which workers are parked when a TestQueueBoundaries pool
+// starts to fill.
+type parking int
+
+const (
+	parkedNone       parking = iota // none: a cold pool
+	parkedAfterBurst                // those of a burst of capacity tasks
+	parkedAsMin                     // the minimum workers, WithMinWorkers(capacity)
+)
+
+func (k parking) String() string { return [...]string{"cold", "burst", "min workers"}[k] }
+
+// poolCut says what cuts a full TestQueueBoundaries pool at once, before the
+// next submitter comes.
+type poolCut int
+
+const (
+	cutNothing  poolCut = iota // nothing
+	cutByTune                  // Tune(1)
+	cutByReaper                // the reaper: the clock moves past every parked worker's expiry
+)
+
+func (c poolCut) String() string { return [...]string{"no cut", "tune", "reaper"}[c] }
+
 // TestQueueBoundaries proves the queue bound (invariant 4) and that a task
 // handed to a worker is that worker's (invariant 3): however warm the pool,
 // it takes capacity plus queue size tasks, and no more, even when Tune down
 // or the reaper cuts it at once (each cut was a deadlock or a broken bound).
+//
+// Each subtest, named "[non]blocking, queue N, <parked>, <cut>": a pool
+// (nonblocking or not; workers parked: none, after a burst, or as minimum
+// workers; cut at once by nothing, Tune(1) or the reaper) takes capacity plus
+// queue size N tasks; then a blocking pool makes the next submitter wait until
+// a task finishes, and a nonblocking one reports overload to Submit and
+// SubmitContext, while Go waits until a task finishes.
 func TestQueueBoundaries(t *testing.T) {
 	for _, nonblocking := range []bool{true, false} {
+		mode := "blocking"
+		if nonblocking {
+			mode = "nonblocking"
+		}
 		for _, queueSize := range []int{0, 1} {
-			for _, parked := range []string{"none", "after a burst", "as minimum workers"} {
-				for _, cut := range []string{"nothing", "Tune(1)", "the reaper"} {
-					outcome := "makes the next submitter wait until a task finishes"
-					if nonblocking {
-						outcome = "reports overload to Submit and SubmitContext, while Go waits until a task finishes"
-					}
-					name := fmt.Sprintf("a pool (nonblocking: %v, workers parked: %s, cut at once by %s) takes capacity plus "+
-						"queue size %d tasks, then %s", nonblocking, parked, cut, queueSize, outcome)
+			for _, parked := range []parking{parkedNone, parkedAfterBurst, parkedAsMin} {
+				for _, cut := range []poolCut{cutNothing, cutByTune, cutByReaper} {
+					name := fmt.Sprintf("%s, queue %d, %v, %v", mode, queueSize, parked, cut)
 					inBubble(t, name, func(t *testing.T) {
 						queueBoundaries(t, nonblocking, queueSize, parked, cut)
 					})
@@ -84,7 +128,7 @@ func TestQueueBoundaries(t *testing.T) {
 }
 
 // queueBoundaries is a subtest of TestQueueBoundaries.
-func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut string) {
+func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked parking, cut poolCut) {
 	t.Helper()
 	const capacity = 3
 	// One processor: the workers handed tasks have not started when the next come, nor when the cut comes.
@@ -94,11 +138,11 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut 
 	if nonblocking {
 		opts = append(opts, tide.WithNonblocking())
 	}
-	if parked == "as minimum workers" {
+	if parked == parkedAsMin {
 		opts = append(opts, tide.WithMinWorkers(capacity))
 	}
 	p := pooltest.New(t, opts...)
-	if parked == "after a burst" {
+	if parked == parkedAfterBurst {
 		burst(t, p, capacity)
 	}
 	before := p.Stats()
@@ -108,10 +152,10 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked, cut 
 	}
 	after := capacity // the capacity after the cut
 	switch cut {
-	case "Tune(1)":
+	case cutByTune:
 		after = 1
 		require.NoError(t, p.Tune(after))
-	case "the reaper":
+	case cutByReaper:
 		mock.Add(3 * tide.DefaultExpiry) // every parked worker would be due
 	}
 	waiter := 0 // Submit, see submitBy
@@ -148,6 +192,8 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 	// Each event fires once, on a pool whose only worker is busy with a gated
 	// task and whose queue is full. The parked submitters' tasks return at
 	// once, so the room one event makes passes from each to the next.
+	// Each subtest, named "<event>, queue N": the event wakes every parked
+	// submitter, on a pool of queue size N.
 	events := []struct {
 		name string
 		end  func()                 // how the busy task ends once its gate opens
@@ -155,16 +201,21 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 		opts []tide.Option
 		want error // what every parked submitter gets
 	}{
-		{name: "a task that finishes", end: func() {}},
-		{name: "a task that panics", end: func() { panic("boom") }, opts: []tide.Option{tide.WithPanicHandler(func(any) {})}},
-		{name: "a task that panics under a panic handler that panics too", end: func() { panic("boom") },
+		// A task that finishes.
+		{name: "task finishes", end: func() {}},
+		// A task that panics.
+		{name: "task panics", end: func() { panic("boom") }, opts: []tide.Option{tide.WithPanicHandler(func(any) {})}},
+		// A task that panics under a panic handler that panics too.
+		{name: "task and handler panic", end: func() { panic("boom") },
 			opts: []tide.Option{tide.WithPanicHandler(func(any) { panic("handler") }), discardLogs()}},
-		{name: "a task that calls runtime.Goexit", end: runtime.Goexit},
-		{name: "Release", end: func() {}, fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
+		// A task that calls runtime.Goexit.
+		{name: "task calls goexit", end: runtime.Goexit},
+		// Release: every parked submitter gets ErrPoolClosed.
+		{name: "release", end: func() {}, fire: func(p *tide.Pool) error { p.Release(); return nil }, want: tide.ErrPoolClosed},
 	}
 	for _, queueSize := range []int{0, 1} {
 		for _, ev := range events {
-			name := fmt.Sprintf("%s wakes every parked submitter (queue size %d)", ev.name, queueSize)
+			name := fmt.Sprintf("%s, queue %d", ev.name, queueSize)
 			inBubble(t, name, func(t *testing.T) {
 				p := pooltest.New(t, append([]tide.Option{tide.WithCapacity(1), tide.WithQueueSize(queueSize)}, ev.opts...)...)
 				g := newGate()
@@ -203,14 +254,15 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 	// Tune growing starts queued tasks and admits at once the oldest submitters it makes room for, each
 	// with a worker of its own; a worker retired as surplus makes no room and exits; and each finishing
 	// task admits exactly the oldest submitter. The fifth row retires a minimum worker.
+	// Each subtest is named "tune C to N, queue Q, min M": while submitters
+	// wait on a pool of capacity C, min workers M and queue size Q, Tune(N).
 	type tuning struct{ capacity, minWorkers, queueSize, tunedTo, cap int } // cap: what Cap reports once tuned
 	rows := []tuning{{2, 0, 0, 2, 2}, {1, 0, 1, 1, 1}, {2, 0, 0, 1, 1}, {6, 0, 4, 2, 2}, {2, 3, 0, 5, 5}, {1, 0, 1, 3, 3}}
 	for _, c := range hugeCapacities() {
 		rows = append(rows, tuning{2, 0, 0, c.n, c.cap})
 	}
 	for _, c := range rows {
-		name := fmt.Sprintf("while submitters wait (capacity %d, min workers %d, queue size %d), Tune(%d)",
-			c.capacity, c.minWorkers, c.queueSize, c.tunedTo)
+		name := fmt.Sprintf("tune %d to %s, queue %d, min %d", c.capacity, capName(c.tunedTo), c.queueSize, c.minWorkers)
 		inBubble(t, name, func(t *testing.T) {
 			p := pooltest.New(t, tide.WithCapacity(max(c.capacity, c.minWorkers)), tide.WithMinWorkers(c.minWorkers),
 				tide.WithQueueSize(c.queueSize), tide.WithExpiry(time.Second))
@@ -270,8 +322,9 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 // waits like any other submitter, for room only outside help can make when
 // every worker does the same (ants #197).
 func TestSubmitFromOwnTask(t *testing.T) {
-	name := "a task whose Submit finds its own pool full waits for the room only its return makes, until Release refuses it"
-	inBubble(t, name, func(t *testing.T) {
+	// A task whose Submit finds its own pool full waits for the room only its
+	// return makes, until Release refuses it.
+	inBubble(t, "own pool full", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(1))
 		inner := make(chan error, 2)
 		p.Go(func() {

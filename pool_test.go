@@ -16,7 +16,8 @@ import (
 )
 
 func TestNew(t *testing.T) {
-	t.Run("an invalid option is refused with its error, the first one reported", func(t *testing.T) {
+	// An invalid option is refused with its error, the first one reported.
+	t.Run("invalid option", func(t *testing.T) {
 		for _, c := range []struct {
 			opts []tide.Option
 			want error
@@ -40,14 +41,16 @@ func TestNew(t *testing.T) {
 
 	// In a bubble, so that only this pool's goroutines count: another test's
 	// released pool may still be unwinding its last goroutine.
-	inBubble(t, "by default capacity is unlimited and nothing is started", func(t *testing.T) {
+	// By default capacity is unlimited and nothing is started.
+	inBubble(t, "defaults", func(t *testing.T) {
 		p := pooltest.New(t)
 		assert.Equal(t, -1, p.Cap())
 		assert.Equal(t, tide.Stats{Capacity: -1}, p.Stats())
 		assert.Zero(t, poolGoroutines())
 	})
 
-	t.Run("the largest capacities are accepted as they are, and a nil option is ignored", func(t *testing.T) {
+	// The largest capacities are accepted as they are, and a nil option is ignored.
+	t.Run("largest capacity, nil option", func(t *testing.T) {
 		sizes := []int{1}
 		if strconv.IntSize == 64 {
 			wide := int64(math.MaxInt32) // a variable: MaxInt32+1 as a constant int does not compile for 32-bit targets
@@ -58,14 +61,17 @@ func TestNew(t *testing.T) {
 		}
 	})
 
-	t.Run("min workers equal to capacity starts them all", func(t *testing.T) {
+	// Min workers equal to capacity starts them all.
+	t.Run("min workers equal capacity", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(3), tide.WithMinWorkers(3))
 		assert.Equal(t, tide.Stats{Capacity: 3, Workers: 3, Idle: 3, Spawned: 3}, p.Stats())
 	})
 }
 
 func TestSubmit(t *testing.T) {
-	t.Run("a nil task is refused by Submit and SubmitContext; given to Go, it panics on the worker with ErrNilTask", func(t *testing.T) {
+	// A nil task is refused by Submit and SubmitContext; given to Go, it
+	// panics on the worker with ErrNilTask.
+	t.Run("nil task", func(t *testing.T) {
 		got := make(chan any, 1)
 		p := pooltest.New(t, tide.WithPanicHandler(func(r any) { got <- r }))
 		assert.ErrorIs(t, p.Submit(nil), tide.ErrNilTask)
@@ -101,11 +107,14 @@ func TestSubmitContext(t *testing.T) {
 }
 
 func TestWait(t *testing.T) {
-	t.Run("with nothing submitted it returns at once", func(t *testing.T) {
+	// With nothing submitted it returns at once.
+	t.Run("nothing submitted", func(t *testing.T) {
 		pooltest.New(t).Wait()
 	})
 
-	inBubble(t, "every waiter returns only after every accepted task has finished, queued ones included", func(t *testing.T) {
+	// Every waiter returns only after every accepted task has finished,
+	// queued ones included.
+	inBubble(t, "waiters wait for queued tasks", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(2))
 		g := newGate()
 		var finished atomic.Int32
@@ -126,7 +135,10 @@ func TestWait(t *testing.T) {
 }
 
 func TestCounters(t *testing.T) {
-	inBubble(t, "gauges and counters add up while tasks run and queue; after Release the accepted ones, queued and misbehaving ones included, still run, and every gauge is zero after ReleaseTimeout", func(t *testing.T) {
+	// Gauges and counters add up while tasks run and queue; after Release the
+	// accepted ones, queued and misbehaving ones included, still run, and
+	// every gauge is zero after ReleaseTimeout.
+	inBubble(t, "add up through release", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(3), tide.WithQueueSize(2), tide.WithMinWorkers(2), tide.WithPanicHandler(func(any) {}))
 		g := newGate()
 		var ran atomic.Int32

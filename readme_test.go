@@ -18,7 +18,9 @@ var (
 )
 
 func TestReadmeGuaranteesNameExistingTests(t *testing.T) {
-	t.Run("every guarantee of the README names tests, each declared in the file its link points to", func(t *testing.T) {
+	// Every guarantee of the README names tests, each declared in the file
+	// its link points to.
+	t.Run("guarantees name declared tests", func(t *testing.T) {
 		readme, err := os.ReadFile("README.md")
 		require.NoError(t, err)
 		_, block, _ := strings.Cut(string(readme), "<!-- guarantees:begin -->")

@@ -3,7 +3,6 @@ package tide_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -20,6 +19,10 @@ import (
 // TestRelease checks Release, ReleaseTimeout and Shutdown: they run every
 // accepted task, close the pool even when they give up waiting, and may be
 // called again, and at once from many goroutines.
+//
+// In each subtest the call is made from many goroutines at once, and returns
+// as its row says; yet the pool is released, runs its queued task and
+// drains, and releasing it again is safe.
 func TestRelease(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -27,14 +30,16 @@ func TestRelease(t *testing.T) {
 		after   time.Duration
 		want    error
 	}{
-		{"Release returns at once", func(p *tide.Pool, _ time.Duration) error { p.Release(); return nil }, 0, nil},
-		{"ReleaseTimeout returns ErrTimeout if a task outlives d", (*tide.Pool).ReleaseTimeout, time.Second, tide.ErrTimeout},
-		{"Shutdown returns ctx.Err() when ctx ends first", shutdownWithin, time.Second, context.DeadlineExceeded},
-		{"Shutdown given a ctx already done returns ctx.Err() at once", shutdownWithin, 0, context.DeadlineExceeded},
+		// Release returns at once.
+		{"release", func(p *tide.Pool, _ time.Duration) error { p.Release(); return nil }, 0, nil},
+		// ReleaseTimeout returns ErrTimeout if a task outlives d.
+		{"release timeout", (*tide.Pool).ReleaseTimeout, time.Second, tide.ErrTimeout},
+		// Shutdown returns ctx.Err() when ctx ends first.
+		{"shutdown, ctx ends", shutdownWithin, time.Second, context.DeadlineExceeded},
+		// Shutdown given a ctx already done returns ctx.Err() at once.
+		{"shutdown, ctx done", shutdownWithin, 0, context.DeadlineExceeded},
 	} {
-		name := c.name + ", called from many goroutines at once; yet the pool is released, runs its queued task and drains, " +
-			"and releasing it again is safe"
-		inBubble(t, name, func(t *testing.T) {
+		inBubble(t, c.name, func(t *testing.T) {
 			p := pooltest.New(t, tide.WithCapacity(1))
 			g := newGate()
 			var queued atomic.Bool
@@ -85,7 +90,8 @@ func TestLeakCanary(t *testing.T) {
 		return
 	}
 
-	t.Run("a test binary whose test forgets Release fails TestMain's leak check", func(t *testing.T) {
+	// A test binary whose test forgets Release fails TestMain's leak check.
+	t.Run("forgotten release", func(t *testing.T) {
 		if testing.Short() {
 			t.Skip("runs the test binary again")
 		}
@@ -102,14 +108,33 @@ func TestLeakCanary(t *testing.T) {
 	})
 }
 
+// releaseMode is how releaseAfterBusyLife releases its pool.
+type releaseMode int
+
+const (
+	releaseFull     releaseMode = iota // busy workers, half ending by Goexit, a full queue, parked submitters
+	releaseHalfIdle                    // busy and parked workers
+	releaseRacing                      // by ReleaseTimeout alone, racing submitters and Tune
+)
+
+func (m releaseMode) String() string { return [...]string{"full", "half idle", "racing"}[m] }
+
 // TestReleaseTimeoutLeavesNoGoroutine checks ReleaseTimeout's promise on the
 // real clock, racing the runtime, with every processor hogged or not: once it
 // returns nil, the counters are final and no goroutine of the pool is left.
+//
+// Each subtest, named "<mode>" or "<mode>, hogged": after a busy life, the
+// pool is released full, half idle, or racing submitters and Tune, with
+// every processor hogged or not; the counters are final and no goroutine of
+// the pool is left when ReleaseTimeout returns.
 func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 	for _, hogged := range []bool{false, true} {
-		for _, mode := range []string{"full", "half idle", "racing submitters and Tune"} {
-			t.Run(fmt.Sprintf("after a busy life, released %s (processors hogged: %v), the counters are final and no "+
-				"goroutine of the pool is left when ReleaseTimeout returns", mode, hogged), func(t *testing.T) {
+		for _, mode := range []releaseMode{releaseFull, releaseHalfIdle, releaseRacing} {
+			name := mode.String()
+			if hogged {
+				name += ", hogged"
+			}
+			t.Run(name, func(t *testing.T) {
 				if hogged { // exiting workers run only when the runtime preempts a spinning hog
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
 					var stop atomic.Bool
@@ -135,7 +160,7 @@ func TestReleaseTimeoutLeavesNoGoroutine(t *testing.T) {
 // busy life (panics, Goexits, the reaper retiring workers, Tune), then release
 // full (busy workers, half ending by Goexit, a full queue, parked submitters),
 // half idle (busy and parked workers), or by ReleaseTimeout alone, raced.
-func releaseAfterBusyLife(t *testing.T, mode string, round int) {
+func releaseAfterBusyLife(t *testing.T, mode releaseMode, round int) {
 	t.Helper()
 	p, err := tide.New(tide.WithCapacity(6), tide.WithQueueSize(2), tide.WithMinWorkers(4),
 		tide.WithExpiry(50*time.Microsecond), tide.WithPanicHandler(func(any) {}))
@@ -151,7 +176,7 @@ func releaseAfterBusyLife(t *testing.T, mode string, round int) {
 	var parked []<-chan error
 	var racers sync.WaitGroup
 	switch mode {
-	case "full":
+	case releaseFull:
 		for i := range 6 {
 			p.Go(busy[i%2])
 		}
@@ -159,11 +184,11 @@ func releaseAfterBusyLife(t *testing.T, mode string, round int) {
 			parked = append(parked, submitAsync(p, func() {}))
 		}
 		p.Release()
-	case "half idle":
+	case releaseHalfIdle:
 		p.Go(busy[0]) // two of the four minimum workers; the other two stay parked
 		p.Go(busy[1])
 		p.Release()
-	default:
+	case releaseRacing:
 		for s := range 4 {
 			racers.Go(func() { race(t, p, s == 0) })
 		}

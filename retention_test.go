@@ -54,8 +54,11 @@ func requireCollected(t *testing.T, wps ...weak.Pointer[payload]) {
 	}
 }
 
+// TestRetention checks that the pool lets go of a task, and of what its
+// closure holds, however the task leaves it; each subtest says where.
 func TestRetention(t *testing.T) {
-	inBubble(t, "a task that ran is not held by its worker, parked or retired", func(t *testing.T) {
+	// A task that ran is not held by its worker, parked or retired.
+	inBubble(t, "ran", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(4), tide.WithExpiry(time.Second))
 		var wps []weak.Pointer[payload]
 		for range 4 {
@@ -71,7 +74,8 @@ func TestRetention(t *testing.T) {
 		requireCollected(t, wps...)
 	})
 
-	inBubble(t, "a task that waited in the queue is not held by its slot", func(t *testing.T) {
+	// A task that waited in the queue is not held by its slot.
+	inBubble(t, "queued", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1))
 		g := newGate()
 		p.Go(g.task())
@@ -87,7 +91,8 @@ func TestRetention(t *testing.T) {
 		requireCollected(t, wps...)
 	})
 
-	inBubble(t, "a task admitted after waiting for room is not held by the waiter", func(t *testing.T) {
+	// A task admitted after waiting for room is not held by the waiter.
+	inBubble(t, "admitted after waiting", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		g := newGate()
 		p.Go(g.task())
@@ -108,7 +113,8 @@ func TestRetention(t *testing.T) {
 		requireCollected(t, wps...)
 	})
 
-	inBubble(t, "a task withdrawn by its context or refused at Release is not held", func(t *testing.T) {
+	// A task withdrawn by its context or refused at Release is not held.
+	inBubble(t, "withdrawn or refused", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		g := newGate()
 		p.Go(g.task())
@@ -135,11 +141,14 @@ func TestRetention(t *testing.T) {
 		n    int
 		wrap func(func())
 	}{
-		{"a task handed over in a burst to parked workers is not held", []tide.Option{tide.WithCapacity(4), tide.WithMinWorkers(4)}, 16, nil},
-		// The panic value is the task itself, so it holds the payload too.
-		{"a task that panicked, and its panic value, are not held once the handler returned",
-			[]tide.Option{tide.WithCapacity(2), tide.WithPanicHandler(func(any) {})}, 4, func(f func()) { f(); panic(f) }},
-		{"a task that called runtime.Goexit is not held", []tide.Option{tide.WithCapacity(2), tide.WithQueueSize(2)}, 4, func(f func()) { f(); runtime.Goexit() }},
+		// A task handed over in a burst to parked workers is not held.
+		{"burst to parked workers", []tide.Option{tide.WithCapacity(4), tide.WithMinWorkers(4)}, 16, nil},
+		// A task that panicked, and its panic value, are not held once the
+		// handler returned. The panic value is the task itself, so it holds
+		// the payload too.
+		{"panicked", []tide.Option{tide.WithCapacity(2), tide.WithPanicHandler(func(any) {})}, 4, func(f func()) { f(); panic(f) }},
+		// A task that called runtime.Goexit is not held.
+		{"goexit", []tide.Option{tide.WithCapacity(2), tide.WithQueueSize(2)}, 4, func(f func()) { f(); runtime.Goexit() }},
 	} {
 		inBubble(t, c.name, func(t *testing.T) {
 			p := pooltest.New(t, c.opts...)
@@ -153,7 +162,8 @@ func TestRetention(t *testing.T) {
 		})
 	}
 
-	inBubble(t, "an argument given to a FuncPool's Invoke is not held once fn ran", func(t *testing.T) {
+	// An argument given to a FuncPool's Invoke is not held once fn ran.
+	inBubble(t, "funcpool argument", func(t *testing.T) {
 		fp, err := tide.NewFuncPool(func(pl *payload) { pl.use() }, tide.WithCapacity(2))
 		require.NoError(t, err)
 		t.Cleanup(func() { require.NoError(t, fp.Pool().ReleaseTimeout(virtualDeadline)) })

@@ -43,8 +43,10 @@ func parkInOrder(t *testing.T, p *tide.Pool, gaps ...time.Duration) (ids []uint6
 func TestRetirement(t *testing.T) {
 	const expiry = tide.DefaultExpiry
 
-	inBubble(t, "a worker is never retired before it has been idle that long, and always within "+
-		"one more; the longest idle go first, and the pool is left with no goroutine, its reaper included", func(t *testing.T) {
+	// A worker is never retired before it has been idle that long, and always
+	// within one more; the longest idle go first, and the pool is left with no
+	// goroutine, its reaper included.
+	inBubble(t, "retired within one expiry", func(t *testing.T) {
 		p := pooltest.New(t)
 		// Pairs of workers park a millisecond, a nanosecond, and no time apart:
 		// the reaper, waking at the first one's expiry, sees the second short
@@ -85,8 +87,9 @@ func TestRetirement(t *testing.T) {
 		assert.Zero(t, poolGoroutines())
 	})
 
-	inBubble(t, "parked workers are reused most recent first, and those reused while the reaper runs get a full "+
-		"expiry from their last task, not their first park", func(t *testing.T) {
+	// Parked workers are reused most recent first, and those reused while the
+	// reaper runs get a full expiry from their last task, not their first park.
+	inBubble(t, "reused most recent first", func(t *testing.T) {
 		p := pooltest.New(t)
 		// Four workers park 250 ms apart, and the last two parked are reused
 		// from 900 ms to 1200 ms: the others, retired at 1000 ms and 1250 ms,
@@ -114,8 +117,9 @@ func TestRetirement(t *testing.T) {
 		assert.Empty(t, liveWorkers(), "still parked %v after their last task", time.Since(reparked))
 	})
 
-	inBubble(t, "a worker handed a task a nanosecond before it is due, or at the instant, runs it or is retired first, "+
-		"never both, and busy, it is never retired", func(t *testing.T) {
+	// A worker handed a task a nanosecond before it is due, or at the instant,
+	// runs it or is retired first, never both, and busy, it is never retired.
+	inBubble(t, "task at the expiry instant", func(t *testing.T) {
 		p := pooltest.New(t)
 		for round := range rounds(50) {
 			parkInOrder(t, p)
@@ -147,8 +151,9 @@ func TestRetirement(t *testing.T) {
 // TestExpiry proves that the largest expiry is safe, and that WithClock's
 // clock, not the runtime's, measures it.
 func TestExpiry(t *testing.T) {
-	inBubble(t, "the largest expiry never retires and never overflows; a fake clock given WithClock, "+
-		"not the runtime's clock, drives the expiry, to the nanosecond", func(t *testing.T) {
+	// The largest expiry never retires and never overflows; a fake clock given
+	// WithClock, not the runtime's clock, drives the expiry, to the nanosecond.
+	inBubble(t, "largest expiry, fake clock", func(t *testing.T) {
 		largest := pooltest.New(t, tide.WithExpiry(time.Duration(math.MaxInt64)))
 		burst(t, largest, 3)
 		mock := newFakeClock()
@@ -169,10 +174,12 @@ func TestExpiry(t *testing.T) {
 // TestMinWorkersBoundaries proves that the minimum workers are born parked
 // and stay, through the shortest expiry and Goexit, until Release.
 func TestMinWorkersBoundaries(t *testing.T) {
+	// Each subtest, named "min M of C": M minimum workers of a capacity of C
+	// start parked, run tasks too, and stay through a one-nanosecond expiry
+	// under steady load, which loses no task, and a Goexit; the reaper stops
+	// at the minimum; Release alone ends them.
 	for _, c := range []struct{ capacity, minWorkers int }{{4, 1}, {5, 2}, {3, 3}} {
-		name := fmt.Sprintf("min workers (%d of %d) start parked, run tasks too, and stay through a one-nanosecond expiry "+
-			"under steady load, which loses no task, and a Goexit; the reaper stops at the minimum; Release alone ends them",
-			c.minWorkers, c.capacity)
+		name := fmt.Sprintf("min %d of %d", c.minWorkers, c.capacity)
 		inBubble(t, name, func(t *testing.T) {
 			p := pooltest.New(t, tide.WithCapacity(c.capacity), tide.WithMinWorkers(c.minWorkers), tide.WithExpiry(time.Nanosecond))
 			require.Equal(t, c.minWorkers, p.Idle())

@@ -18,10 +18,13 @@ import (
 // TestConcurrentReleaseEveryCall proves that a submission racing Release is
 // accepted and runs once, or is refused with ErrPoolClosed, whichever its
 // kind, and that none is accepted after Release returns.
+//
+// Each subtest, named "capacity C, queue Q": Submit, SubmitContext and Go
+// racing Release each accept once or refuse with ErrPoolClosed, and none is
+// stranded.
 func TestConcurrentReleaseEveryCall(t *testing.T) {
 	for _, c := range []struct{ capacity, queueSize int }{{8, 0}, {16, 64}} {
-		name := fmt.Sprintf("Submit, SubmitContext and Go racing Release each accept once or refuse with ErrPoolClosed, "+
-			"and none is stranded (capacity %d, queue size %d)", c.capacity, c.queueSize)
+		name := fmt.Sprintf("capacity %d, queue %d", c.capacity, c.queueSize)
 		// In a bubble, a stranded submitter is reported as a deadlock instead
 		// of hanging the test.
 		inBubble(t, name, func(t *testing.T) {
@@ -68,11 +71,10 @@ func TestConcurrentReleaseEveryCall(t *testing.T) {
 // every accepted task runs once and the cap holds, and that once Tune
 // settles at n a new wave never runs more than n tasks and workers fall to
 // n; on a nonblocking pool too, where a submission finding the pool full is
-// refused, not lost.
+// refused, not lost. The subtests churn a blocking and a nonblocking pool.
 func TestCountersConsistent(t *testing.T) {
-	for _, nonblocking := range []bool{false, true} {
-		t.Run(fmt.Sprintf("churn (nonblocking: %v)", nonblocking), func(t *testing.T) { churn(t, nonblocking) })
-	}
+	t.Run("blocking", func(t *testing.T) { churn(t, false) })
+	t.Run("nonblocking", func(t *testing.T) { churn(t, true) })
 }
 
 // churn is the subtest of TestCountersConsistent.

@@ -13,7 +13,8 @@ import (
 // smaller one retires surplus idle workers at once; with busy workers, queued
 // tasks and waiting submitters, see TestParkedSubmittersWakeUp.
 func TestTuneCapHolds(t *testing.T) {
-	t.Run("a capacity below one is refused and changes nothing", func(t *testing.T) {
+	// A capacity below one is refused and changes nothing.
+	t.Run("capacity below one", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(3))
 		for _, n := range []int{0, -1, math.MinInt} {
 			assert.ErrorIs(t, p.Tune(n), tide.ErrInvalidCapacity, "Tune(%d)", n)
@@ -21,7 +22,8 @@ func TestTuneCapHolds(t *testing.T) {
 		assert.Equal(t, 3, p.Cap())
 	})
 
-	inBubble(t, "Tune shrinking retires surplus idle workers at once", func(t *testing.T) {
+	// Tune shrinking retires surplus idle workers at once.
+	inBubble(t, "shrink retires idle workers", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(6))
 		burst(t, p, 6)
 		require.NoError(t, p.Tune(2))

@@ -37,7 +37,9 @@ func parkedAt(base time.Time, offsets ...time.Duration) (*workerStack[struct{}],
 func TestWorkerStack(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-	t.Run("pop returns the most recently pushed worker first, clears the slot it empties, and gives nil once empty", func(t *testing.T) {
+	// pop returns the most recently pushed worker first, clears the slot it
+	// empties, and gives nil once empty.
+	t.Run("pop", func(t *testing.T) {
 		s, ws := parkedAt(base, 0, 1, 2)
 		require.Equal(t, 3, s.len())
 		assert.Same(t, ws[0], s.oldest())
@@ -49,7 +51,9 @@ func TestWorkerStack(t *testing.T) {
 		assert.Nil(t, s.oldest(), "an empty stack has no oldest worker")
 	})
 
-	t.Run("expired counts a worker idle for exactly the expiry, and not one a nanosecond short of it", func(t *testing.T) {
+	// expired counts a worker idle for exactly the expiry, and not one a
+	// nanosecond short of it.
+	t.Run("expired", func(t *testing.T) {
 		const d = time.Second
 		s, _ := parkedAt(base, 0, time.Millisecond, time.Millisecond+time.Nanosecond, 2*time.Millisecond)
 		for _, c := range []struct {
@@ -71,7 +75,9 @@ func TestWorkerStack(t *testing.T) {
 		assert.Zero(t, empty.expired(base, d))
 	})
 
-	t.Run("cutBottom hands over the oldest workers, oldest first, keeps the rest in order and clears the emptied slots", func(t *testing.T) {
+	// cutBottom hands over the oldest workers, oldest first, keeps the rest in
+	// order and clears the emptied slots.
+	t.Run("cut bottom", func(t *testing.T) {
 		s, ws := parkedAt(base, 0, 1, 2, 3, 4)
 		var cut []*worker[struct{}]
 		s.cutBottom(3, func(w *worker[struct{}]) { cut = append(cut, w) })
@@ -85,7 +91,8 @@ func TestWorkerStack(t *testing.T) {
 		}
 	})
 
-	t.Run("cutBottom gives back the memory of a burst once few workers are left", func(t *testing.T) {
+	// cutBottom gives back the memory of a burst once few workers are left.
+	t.Run("cut bottom shrinks", func(t *testing.T) {
 		offsets := make([]time.Duration, 1000)
 		for i := range offsets {
 			offsets[i] = time.Duration(i)
@@ -152,11 +159,14 @@ func TestIdleStackRetention(t *testing.T) {
 		take func(p *Pool)
 		gone []bool
 	}{
-		{"workers popped off the top and then retired are not held by the emptied slots", nil,
+		// Workers popped off the top and then retired are not held by the emptied slots.
+		{"popped then retired", nil,
 			func(p *Pool) { p.Go(runtime.Goexit); p.Go(runtime.Goexit) }, []bool{false, false, true, true}},
-		{"workers cut off the bottom by Tune are not held by the stack", nil,
+		// Workers cut off the bottom by Tune are not held by the stack.
+		{"cut by tune", nil,
 			func(p *Pool) { require.NoError(t, p.Tune(1)) }, []bool{true, true, true, false}},
-		{"workers cut off the bottom by the reaper are not held by the stack", []Option{WithExpiry(time.Second)},
+		// Workers cut off the bottom by the reaper are not held by the stack.
+		{"cut by reaper", []Option{WithExpiry(time.Second)},
 			func(p *Pool) {
 				time.Sleep(500 * time.Millisecond)
 				p.Go(func() {}) // the top worker parks again, fresh
@@ -164,7 +174,8 @@ func TestIdleStackRetention(t *testing.T) {
 				synctest.Wait()
 				time.Sleep(600 * time.Millisecond)
 			}, []bool{true, true, true, false}},
-		{"every worker is collectable once the pool is released", nil,
+		// Every worker is collectable once the pool is released.
+		{"released", nil,
 			func(p *Pool) { require.NoError(t, p.ReleaseTimeout(time.Minute)) }, []bool{true, true, true, true}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

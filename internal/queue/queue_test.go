@@ -23,7 +23,8 @@ func TestQueue(t *testing.T) {
 		assert.Equal(t, 0, q.Len())
 	})
 
-	t.Run("items come out in the order they went in, across wrap-around and growth", func(t *testing.T) {
+	// Items come out in the order they went in, across wrap-around and growth.
+	t.Run("fifo across wrap and growth", func(t *testing.T) {
 		var q Queue[int]
 		next, want := 0, 0
 		// Interleave pushes and pops so the head moves around the ring while
@@ -49,7 +50,8 @@ func TestQueue(t *testing.T) {
 		assert.Equal(t, want, next, "every pushed item was popped")
 	})
 
-	t.Run("after a burst only one spare segment is kept", func(t *testing.T) {
+	// After a burst only one spare segment is kept.
+	t.Run("one spare segment after burst", func(t *testing.T) {
 		var q Queue[int]
 		for i := 0; i < 100*segmentSize; i++ {
 			q.Push(i)

@@ -17,7 +17,9 @@ import (
 // TestBubbleBoundary checks that a pool used on the wrong side of a synctest
 // bubble's boundary says so, with advice, instead of crashing the binary.
 func TestBubbleBoundary(t *testing.T) {
-	t.Run("a pool made outside a bubble refuses Wait, Group.Go, Group.TryGo and SubmitFuture inside one", func(t *testing.T) {
+	// A pool made outside a bubble refuses Wait, Group.Go, Group.TryGo and
+	// SubmitFuture inside one.
+	t.Run("made outside, used inside", func(t *testing.T) {
 		p, err := tide.New(tide.WithCapacity(1))
 		require.NoError(t, err)
 		defer func() { require.NoError(t, p.ReleaseTimeout(10*time.Second)) }()
@@ -45,7 +47,9 @@ func TestBubbleBoundary(t *testing.T) {
 		p.Wait()
 	})
 
-	t.Run("a pool made inside a bubble refuses Wait, Group.Go and SubmitFuture outside it", func(t *testing.T) {
+	// A pool made inside a bubble refuses Wait, Group.Go and SubmitFuture
+	// outside it.
+	t.Run("made inside, used outside", func(t *testing.T) {
 		var p *tide.Pool
 		synctest.Test(t, func(t *testing.T) {
 			var err error
@@ -63,7 +67,8 @@ func TestBubbleBoundary(t *testing.T) {
 		assert.ErrorIs(t, pooltest.PanicValue(t, p.Wait), tide.ErrSynctestBubble)
 	})
 
-	t.Run("a pool made and used inside a bubble works there", func(t *testing.T) {
+	// A pool made and used inside a bubble works there.
+	t.Run("made and used inside", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			p, err := tide.New(tide.WithCapacity(2))
 			require.NoError(t, err)

@@ -15,7 +15,8 @@ import (
 )
 
 func TestGoleak(t *testing.T) {
-	t.Run("after tide.Go, goleak.VerifyNone passes with no option", func(t *testing.T) {
+	// After tide.Go, goleak.VerifyNone passes with no option.
+	t.Run("after go", func(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 100 {
 			wg.Add(1)
@@ -27,7 +28,8 @@ func TestGoleak(t *testing.T) {
 		t.Logf("goleak.VerifyNone took %v after the tasks (it gives up after about 0.43 s)", time.Since(start))
 	})
 
-	t.Run("after the zero Group's Wait, goleak.VerifyNone passes with no option", func(t *testing.T) {
+	// After the zero Group's Wait, goleak.VerifyNone passes with no option.
+	t.Run("after zero group wait", func(t *testing.T) {
 		var g tide.Group
 		g.SetLimit(4)
 		want := errors.New("third")
@@ -43,7 +45,8 @@ func TestGoleak(t *testing.T) {
 		goleak.VerifyNone(t)
 	})
 
-	t.Run("a panic in a task given to tide.Go does not crash the test binary", func(t *testing.T) {
+	// A panic in a task given to tide.Go does not crash the test binary.
+	t.Run("panic in go task", func(t *testing.T) {
 		var buf syncBuffer
 		old := slog.Default()
 		slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
@@ -60,7 +63,8 @@ func TestGoleak(t *testing.T) {
 }
 
 func TestZeroGroupLimit(t *testing.T) {
-	t.Run("the zero Group's SetLimit and TryGo hold on the default pool", func(t *testing.T) {
+	// The zero Group's SetLimit and TryGo hold on the default pool.
+	t.Run("limit and trygo hold", func(t *testing.T) {
 		var g tide.Group
 		g.SetLimit(2)
 		started := make(chan struct{})

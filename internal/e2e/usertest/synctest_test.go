@@ -18,7 +18,8 @@ import (
 )
 
 func TestSynctest(t *testing.T) {
-	t.Run("the zero Group: go, wait, return inside a bubble", func(t *testing.T) {
+	// The zero Group: go, wait, return inside a bubble.
+	t.Run("zero group in bubble", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			var g tide.Group
 			results := make([]int, 10)
@@ -30,7 +31,8 @@ func TestSynctest(t *testing.T) {
 		})
 	})
 
-	t.Run("the zero Group's tasks live on the bubble's clock", func(t *testing.T) {
+	// The zero Group's tasks live on the bubble's clock.
+	t.Run("zero group on bubble clock", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			var g tide.Group
 			start := time.Now()
@@ -41,7 +43,8 @@ func TestSynctest(t *testing.T) {
 		})
 	})
 
-	t.Run("a panic in the zero Group's task inside a bubble comes back from Wait", func(t *testing.T) {
+	// A panic in the zero Group's task inside a bubble comes back from Wait.
+	t.Run("zero group panic in bubble", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			var g tide.Group
 			g.Go(func() error { panic("boom") })
@@ -51,7 +54,9 @@ func TestSynctest(t *testing.T) {
 		})
 	})
 
-	t.Run("tide.Go inside a bubble: synctest.Wait waits for the task, which may use the bubble's channels and WaitGroups", func(t *testing.T) {
+	// tide.Go inside a bubble: synctest.Wait waits for the task, which may
+	// use the bubble's channels and WaitGroups.
+	t.Run("go in bubble", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			ch := make(chan int)
 			var wg sync.WaitGroup
@@ -67,7 +72,9 @@ func TestSynctest(t *testing.T) {
 		})
 	})
 
-	t.Run("the default pool warmed outside a bubble serves tide.Go before, inside and after one", func(t *testing.T) {
+	// The default pool warmed outside a bubble serves tide.Go before, inside
+	// and after one.
+	t.Run("warmed outside bubble", func(t *testing.T) {
 		var wg sync.WaitGroup
 		wg.Add(1)
 		tide.Go(wg.Done)
@@ -86,7 +93,9 @@ func TestSynctest(t *testing.T) {
 		wg.Wait()
 	})
 
-	t.Run("a panic in tide.Go's task inside a bubble is logged with its stack, and the bubble ends", func(t *testing.T) {
+	// A panic in tide.Go's task inside a bubble is logged with its stack, and
+	// the bubble ends.
+	t.Run("go panic in bubble", func(t *testing.T) {
 		var buf syncBuffer
 		old := slog.Default()
 		slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
@@ -99,7 +108,9 @@ func TestSynctest(t *testing.T) {
 		assert.Contains(t, buf.String(), "synctest_test.go")
 	})
 
-	t.Run("a test binary whose first tide.Go is inside a bubble uses the default pool outside later", func(t *testing.T) {
+	// A test binary whose first tide.Go is inside a bubble uses the default
+	// pool outside later.
+	t.Run("first use in bubble", func(t *testing.T) {
 		if os.Getenv(helperEnv) != "" {
 			t.Skip("this is the helper process")
 		}
