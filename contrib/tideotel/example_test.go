@@ -25,7 +25,7 @@ func ExampleRegister() {
 	}
 	defer pool.Release()
 
-	m, err := tideotel.Register(provider)
+	m, err := tideotel.Register(tideotel.WithMeterProvider(provider))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -43,13 +43,17 @@ func ExampleRegister() {
 	}
 	for _, sm := range rm.ScopeMetrics {
 		for _, mt := range sm.Metrics {
-			if mt.Name == "tide.pool.completed_tasks" {
-				dp := mt.Data.(metricdata.Sum[int64]).DataPoints[0]
-				name, _ := dp.Attributes.Value(tideotel.PoolNameKey)
-				fmt.Println(mt.Name, name.AsString(), dp.Value)
+			if mt.Name != "tide.pool.task.completed" {
+				continue
+			}
+			for _, dp := range mt.Data.(metricdata.Sum[int64]).DataPoints {
+				if _, panicked := dp.Attributes.Value(tideotel.ErrorTypeKey); !panicked {
+					name, _ := dp.Attributes.Value(tideotel.PoolNameKey)
+					fmt.Println(mt.Name, mt.Unit, name.AsString(), dp.Value)
+				}
 			}
 		}
 	}
 	// Output:
-	// tide.pool.completed_tasks jobs 1
+	// tide.pool.task.completed {task} jobs 1
 }

@@ -3,9 +3,12 @@ package tideotel_test
 import (
 	"context"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -14,109 +17,116 @@ import (
 
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/contrib/tideotel"
-	"github.com/tidego/tide/internal/pooltest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// setup returns a manual reader on a fresh meter provider, with tideotel
-// registered on it; both are shut down when the test ends.
-func setup(t *testing.T) (*sdkmetric.ManualReader, *tideotel.Metrics) {
-	t.Helper()
-	reader := sdkmetric.NewManualReader()
-	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	t.Cleanup(func() { require.NoError(t, provider.Shutdown(context.Background())) })
-	m, err := tideotel.Register(provider)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, m.Close()) })
-	return reader, m
-}
+// Attributes of the expected data points.
+var (
+	idle     = tideotel.WorkerStateKey.String("idle")
+	busy     = tideotel.WorkerStateKey.String("busy")
+	running  = tideotel.TaskStateKey.String("running")
+	queued   = tideotel.TaskStateKey.String("queued")
+	panicked = tideotel.ErrorTypeKey.String("panic")
+)
 
-// collect returns the metrics of tideotel's scope, by name.
-func collect(t *testing.T, reader *sdkmetric.ManualReader) map[string]metricdata.Metrics {
-	t.Helper()
-	var rm metricdata.ResourceMetrics
-	require.NoError(t, reader.Collect(context.Background(), &rm))
-	got := map[string]metricdata.Metrics{}
-	for _, sm := range rm.ScopeMetrics {
-		if sm.Scope.Name != tideotel.ScopeName {
-			continue
-		}
-		for _, m := range sm.Metrics {
-			got[m.Name] = m
-		}
+// pt is an expected data point of the pool named pool.
+func pt[N int64 | float64](pool string, v N, kvs ...attribute.KeyValue) metricdata.DataPoint[N] {
+	return metricdata.DataPoint[N]{
+		Attributes: attribute.NewSet(append(kvs, tideotel.PoolNameKey.String(pool))...),
+		Value:      v,
 	}
-	return got
 }
 
-// point is one expected data point: a pool's name and the value.
-type point struct {
-	pool  string
-	value int64
-}
-
-func sum(name, unit string, monotonic bool, points ...point) metricdata.Metrics {
-	dps := make([]metricdata.DataPoint[int64], len(points))
-	for i, p := range points {
-		dps[i] = metricdata.DataPoint[int64]{
-			Attributes: attribute.NewSet(tideotel.PoolNameKey.String(p.pool)),
-			Value:      p.value,
-		}
-	}
-	return metricdata.Metrics{Name: name, Unit: unit, Data: metricdata.Sum[int64]{
+// sum is an expected cumulative sum: a counter if monotonic, else an
+// up-down counter.
+func sum[N int64 | float64](name, unit string, monotonic bool, dps ...metricdata.DataPoint[N]) metricdata.Metrics {
+	return metricdata.Metrics{Name: name, Unit: unit, Data: metricdata.Sum[N]{
 		DataPoints:  dps,
 		Temporality: metricdata.CumulativeTemporality,
 		IsMonotonic: monotonic,
 	}}
 }
 
-func TestMetrics(t *testing.T) {
-	t.Run("every figure of a live pool is observed under its name, no capacity for an unlimited pool", func(t *testing.T) {
-		reader, m := setup(t)
-		busy, gate := pooltest.Busy(t)
-		defer close(gate)
-		require.NoError(t, m.Add("busy", busy))
-		require.NoError(t, m.Add("fresh", pooltest.New(t)))
+// assertMetrics checks that got holds exactly want, every description
+// non-empty; the order of data points does not matter.
+func assertMetrics(t *testing.T, want []metricdata.Metrics, got map[string]metricdata.Metrics) {
+	t.Helper()
+	assert.Len(t, got, len(want))
+	for _, w := range want {
+		g, ok := got[w.Name]
+		if !assert.True(t, ok, "%s not reported", w.Name) {
+			continue
+		}
+		assert.NotEmpty(t, g.Description, w.Name)
+		g.Description = ""
+		metricdatatest.AssertEqual(t, w, g, metricdatatest.IgnoreTimestamp())
+	}
+}
 
-		want := []metricdata.Metrics{
-			sum("tide.pool.capacity", "{worker}", false, point{"busy", 2}),
-			sum("tide.pool.workers", "{worker}", false, point{"busy", 2}, point{"fresh", 0}),
-			sum("tide.pool.idle_workers", "{worker}", false, point{"busy", 0}, point{"fresh", 0}),
-			sum("tide.pool.running_tasks", "{task}", false, point{"busy", 2}, point{"fresh", 0}),
-			sum("tide.pool.waiting_tasks", "{task}", false, point{"busy", 1}, point{"fresh", 0}),
-			sum("tide.pool.blocked_submitters", "{submitter}", false, point{"busy", 1}, point{"fresh", 0}),
-			sum("tide.pool.submitted_tasks", "{task}", true, point{"busy", 4}, point{"fresh", 0}),
-			sum("tide.pool.completed_tasks", "{task}", true, point{"busy", 1}, point{"fresh", 0}),
-			sum("tide.pool.panicked_tasks", "{task}", true, point{"busy", 1}, point{"fresh", 0}),
-			sum("tide.pool.spawned_workers", "{worker}", true, point{"busy", 2}, point{"fresh", 0}),
-			sum("tide.pool.retired_workers", "{worker}", true, point{"busy", 0}, point{"fresh", 0}),
-		}
-		got := collect(t, reader)
-		assert.Len(t, got, len(want))
-		for _, w := range want {
-			g, ok := got[w.Name]
-			if !assert.True(t, ok, "%s not reported", w.Name) {
-				continue
-			}
-			assert.NotEmpty(t, g.Description, w.Name)
-			g.Description = ""
-			metricdatatest.AssertEqual(t, w, g, metricdatatest.IgnoreTimestamp())
-		}
+func TestMetrics(t *testing.T) {
+	// Every instrument's name, unit, kind and attributes, for a busy pool
+	// (made by busyPool) and a fresh unlimited one.
+	t.Run("every instrument", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			reader, m := setup(t)
+			p := busyPool(t)
+			require.NoError(t, m.Add("busy", p))
+			require.NoError(t, m.Add("fresh", newPool(t)))
+			s := p.Stats()
+
+			assertMetrics(t, []metricdata.Metrics{
+				sum("tide.pool.worker.count", "{worker}", false,
+					pt("busy", int64(0), idle), pt("busy", int64(2), busy),
+					pt("fresh", int64(0), idle), pt("fresh", int64(0), busy)),
+				sum("tide.pool.worker.max", "{worker}", false, pt("busy", int64(2))),
+				sum("tide.pool.task.count", "{task}", false,
+					pt("busy", int64(2), running), pt("busy", int64(1), queued),
+					pt("fresh", int64(0), running), pt("fresh", int64(0), queued)),
+				sum("tide.pool.submitter.count", "{submitter}", false, pt("busy", int64(1)), pt("fresh", int64(0))),
+				sum("tide.pool.task.submitted", "{task}", true, pt("busy", int64(4)), pt("fresh", int64(0))),
+				sum("tide.pool.task.completed", "{task}", true,
+					pt("busy", int64(0)), pt("busy", int64(1), panicked),
+					pt("fresh", int64(0)), pt("fresh", int64(0), panicked)),
+				sum("tide.pool.task.rejected", "{task}", true, pt("busy", int64(s.Overloaded)), pt("fresh", int64(0))),
+				sum("tide.pool.worker.spawned", "{worker}", true, pt("busy", int64(2)), pt("fresh", int64(0))),
+				sum("tide.pool.worker.retired", "{worker}", true, pt("busy", int64(0)), pt("fresh", int64(0))),
+				sum("tide.pool.wait.count", "{wait}", true, pt("busy", int64(s.WaitCount)), pt("fresh", int64(0))),
+				sum("tide.pool.wait.time", "s", true, pt("busy", s.WaitDuration.Seconds()), pt("fresh", 0.0)),
+			}, collect(t, reader))
+		})
 	})
 
-	t.Run("counters follow the pool from one collection to the next", func(t *testing.T) {
+	// Without WithMeterProvider, Register uses the global provider.
+	t.Run("global provider", func(t *testing.T) {
+		reader := sdkmetric.NewManualReader()
+		provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+		t.Cleanup(func() { require.NoError(t, provider.Shutdown(context.Background())) })
+		otel.SetMeterProvider(provider)
+
+		m, err := tideotel.Register()
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, m.Close()) })
+		require.NoError(t, m.Add("g", newPool(t, tide.WithCapacity(3))))
+		metricdatatest.AssertEqual(t,
+			sum("tide.pool.worker.max", "{worker}", false, pt("g", int64(3))),
+			withoutDescription(collect(t, reader)["tide.pool.worker.max"]),
+			metricdatatest.IgnoreTimestamp())
+	})
+
+	t.Run("counters follow the pool", func(t *testing.T) {
 		reader, m := setup(t)
-		p := pooltest.New(t, tide.WithCapacity(4))
+		p := newPool(t, tide.WithCapacity(4))
 		require.NoError(t, m.Add("work", p))
 		for range 100 {
 			require.NoError(t, p.Submit(func() {}))
 		}
 		p.Wait()
 		metricdatatest.AssertEqual(t,
-			sum("tide.pool.completed_tasks", "{task}", true, point{"work", 100}),
-			withoutDescription(collect(t, reader)["tide.pool.completed_tasks"]),
+			sum("tide.pool.task.completed", "{task}", true, pt("work", int64(100)), pt("work", int64(0), panicked)),
+			withoutDescription(collect(t, reader)["tide.pool.task.completed"]),
 			metricdatatest.IgnoreTimestamp())
 
 		for range 50 {
@@ -124,40 +134,112 @@ func TestMetrics(t *testing.T) {
 		}
 		p.Wait()
 		metricdatatest.AssertEqual(t,
-			sum("tide.pool.completed_tasks", "{task}", true, point{"work", 150}),
-			withoutDescription(collect(t, reader)["tide.pool.completed_tasks"]),
+			sum("tide.pool.task.completed", "{task}", true, pt("work", int64(150)), pt("work", int64(0), panicked)),
+			withoutDescription(collect(t, reader)["tide.pool.task.completed"]),
 			metricdatatest.IgnoreTimestamp())
 	})
 
-	t.Run("a removed pool is no longer observed", func(t *testing.T) {
+	// One submitter waits 5 s (virtual time) for room. The reported wait
+	// figures are the pool's; once the pool counts waits (Stats.WaitCount),
+	// they are exactly one wait of 5 s.
+	t.Run("wait figures", func(t *testing.T) {
+		var (
+			s   tide.Stats
+			got map[string]metricdata.Metrics
+		)
+		synctest.Test(t, func(t *testing.T) {
+			reader, m := setup(t)
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			require.NoError(t, m.Add("w", p))
+			gate := make(chan struct{})
+			require.NoError(t, p.Submit(func() { <-gate }))
+			submitted := make(chan error, 1)
+			go func() { submitted <- p.Submit(func() {}) }()
+			synctest.Wait()
+			require.Equal(t, 1, p.Blocked())
+			time.Sleep(5 * time.Second)
+			close(gate)
+			require.NoError(t, <-submitted)
+			p.Wait()
+
+			s, got = p.Stats(), collect(t, reader)
+		})
+		assert.Equal(t, int64(s.WaitCount), intValue(t, got["tide.pool.wait.count"]))
+		assert.InDelta(t, s.WaitDuration.Seconds(), floatValue(t, got["tide.pool.wait.time"]), 0)
+		assert.Equal(t, int64(0), intValue(t, got["tide.pool.task.rejected"]))
+		if s.WaitCount == 0 {
+			t.Skip("this tide does not count waits yet (Stats.WaitCount stays 0)")
+		}
+		assert.Equal(t, int64(1), intValue(t, got["tide.pool.wait.count"]))
+		assert.InDelta(t, 5, floatValue(t, got["tide.pool.wait.time"]), 0)
+	})
+
+	// Three Submits refused by a full nonblocking pool. The reported count
+	// is the pool's; once the pool counts refusals (Stats.Overloaded), it is
+	// exactly 3, and none of them waited.
+	t.Run("rejected", func(t *testing.T) {
+		var (
+			s   tide.Stats
+			got map[string]metricdata.Metrics
+		)
+		synctest.Test(t, func(t *testing.T) {
+			reader, m := setup(t)
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+			require.NoError(t, m.Add("r", p))
+			gate := make(chan struct{})
+			require.NoError(t, p.Submit(func() { <-gate }))
+			for range 3 {
+				require.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload)
+			}
+			close(gate)
+			p.Wait()
+
+			s, got = p.Stats(), collect(t, reader)
+		})
+		assert.Equal(t, int64(s.Overloaded), intValue(t, got["tide.pool.task.rejected"]))
+		assert.Equal(t, int64(0), intValue(t, got["tide.pool.wait.count"]))
+		if s.Overloaded == 0 {
+			t.Skip("this tide does not count refusals yet (Stats.Overloaded stays 0)")
+		}
+		assert.Equal(t, int64(3), intValue(t, got["tide.pool.task.rejected"]))
+	})
+
+	t.Run("a removed pool", func(t *testing.T) {
 		reader, m := setup(t)
-		require.NoError(t, m.Add("a", pooltest.New(t)))
-		require.NoError(t, m.Add("b", pooltest.New(t)))
+		require.NoError(t, m.Add("a", newPool(t)))
+		require.NoError(t, m.Add("b", newPool(t)))
 		assert.True(t, m.Remove("a"))
 		assert.False(t, m.Remove("a"), "a second Remove finds nothing")
 		metricdatatest.AssertEqual(t,
-			sum("tide.pool.workers", "{worker}", false, point{"b", 0}),
-			withoutDescription(collect(t, reader)["tide.pool.workers"]),
+			sum("tide.pool.submitter.count", "{submitter}", false, pt("b", int64(0))),
+			withoutDescription(collect(t, reader)["tide.pool.submitter.count"]),
 			metricdatatest.IgnoreTimestamp())
 	})
 
-	t.Run("a taken name and a nil pool are refused", func(t *testing.T) {
+	t.Run("bad additions", func(t *testing.T) {
 		_, m := setup(t)
-		require.NoError(t, m.Add("a", pooltest.New(t)))
-		assert.ErrorIs(t, m.Add("a", pooltest.New(t)), tideotel.ErrDuplicateName)
+		require.NoError(t, m.Add("a", newPool(t)))
+		assert.ErrorIs(t, m.Add("a", newPool(t)), tideotel.ErrDuplicateName)
 		assert.ErrorIs(t, m.Add("b", nil), tideotel.ErrNilPool)
 	})
 
-	t.Run("after Close nothing is observed and nothing can be added", func(t *testing.T) {
+	t.Run("after Close", func(t *testing.T) {
 		reader, m := setup(t)
-		require.NoError(t, m.Add("a", pooltest.New(t)))
+		require.NoError(t, m.Add("a", newPool(t)))
 		require.NotEmpty(t, collect(t, reader))
 
 		require.NoError(t, m.Close())
 		assert.NoError(t, m.Close(), "a second Close does nothing")
-		assert.ErrorIs(t, m.Add("b", pooltest.New(t)), tideotel.ErrClosed)
+		assert.ErrorIs(t, m.Add("b", newPool(t)), tideotel.ErrClosed)
 		for name, got := range collect(t, reader) {
-			assert.Empty(t, got.Data.(metricdata.Sum[int64]).DataPoints, name)
+			switch data := got.Data.(type) {
+			case metricdata.Sum[int64]:
+				assert.Empty(t, data.DataPoints, name)
+			case metricdata.Sum[float64]:
+				assert.Empty(t, data.DataPoints, name)
+			default:
+				assert.Failf(t, "unexpected data", "%s: %T", name, got.Data)
+			}
 		}
 	})
 }
@@ -165,4 +247,22 @@ func TestMetrics(t *testing.T) {
 func withoutDescription(m metricdata.Metrics) metricdata.Metrics {
 	m.Description = ""
 	return m
+}
+
+// intValue returns the value of the single data point of an int64 sum.
+func intValue(t *testing.T, m metricdata.Metrics) int64 {
+	t.Helper()
+	data, ok := m.Data.(metricdata.Sum[int64])
+	require.True(t, ok, "%s: %T", m.Name, m.Data)
+	require.Len(t, data.DataPoints, 1, m.Name)
+	return data.DataPoints[0].Value
+}
+
+// floatValue returns the value of the single data point of a float64 sum.
+func floatValue(t *testing.T, m metricdata.Metrics) float64 {
+	t.Helper()
+	data, ok := m.Data.(metricdata.Sum[float64])
+	require.True(t, ok, "%s: %T", m.Name, m.Data)
+	require.Len(t, data.DataPoints, 1, m.Name)
+	return data.DataPoints[0].Value
 }

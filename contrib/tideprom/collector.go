@@ -1,180 +1,145 @@
-// Package tideprom exports the gauges and counters of tide pools as
-// Prometheus metrics.
-//
-// A [Collector] holds any number of pools, each under a name that becomes the
-// value of the "pool" label:
-//
-//	c := tideprom.NewCollector()
-//	if err := c.Add("http", pool); err != nil { ... }
-//	prometheus.MustRegister(c)
-//
-// Every scrape takes one [tide.Pool.Stats] snapshot per pool, so the figures
-// of one pool in one scrape belong together (Submitted equals Completed +
-// Running + Waiting when the pool is at rest).
-//
-// The metrics, all labelled by pool:
-//
-//	tide_capacity                  gauge    max live workers; +Inf when unlimited
-//	tide_workers                   gauge    live worker goroutines
-//	tide_workers_idle              gauge    workers parked, waiting for a task
-//	tide_tasks_running             gauge    tasks executing now
-//	tide_tasks_waiting             gauge    tasks queued, not yet started
-//	tide_submitters_blocked        gauge    submitters waiting for room
-//	tide_tasks_submitted_total     counter  tasks accepted
-//	tide_tasks_completed_total     counter  tasks finished, panicked ones included
-//	tide_tasks_panicked_total      counter  tasks that panicked
-//	tide_workers_spawned_total     counter  workers created
-//	tide_workers_retired_total     counter  workers ended
-//
-// An unlimited pool (capacity -1 in [tide.Stats]) exports tide_capacity as
-// +Inf rather than -1, so that ratios such as tide_workers / tide_capacity
-// read 0 (no saturation) instead of a negative number, and alerts of the form
-// "workers above 90% of capacity" never fire for it.
 package tideprom
 
 import (
 	"errors"
-	"fmt"
 	"math"
-	"slices"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tidego/tide"
 )
 
-// Errors returned by [Collector.Add].
+// Errors reported by [prometheus.Registerer.Register] (and so by
+// MustRegister) for a collector made with bad input; match them with
+// errors.Is.
 var (
-	// ErrDuplicateName is returned when a pool is added under a name the
-	// collector already holds.
-	ErrDuplicateName = errors.New("tideprom: pool name already added")
-
-	// ErrNilPool is returned when the pool to add is nil.
+	// ErrNilPool is reported for a collector made with a nil pool.
 	ErrNilPool = errors.New("tideprom: nil pool")
+
+	// ErrEmptyName is reported for a collector made with an empty pool
+	// name, which Prometheus would read as no pool label at all.
+	ErrEmptyName = errors.New("tideprom: empty pool name")
 )
 
-// poolLabel is the variable label naming the pool on every metric.
+// poolLabel is the constant label naming the pool on every metric.
 const poolLabel = "pool"
 
 // metric describes one exported figure and how to read it from a snapshot.
 type metric struct {
-	desc  *prometheus.Desc
-	kind  prometheus.ValueType
-	value func(s tide.Stats) float64
+	name, help string
+	kind       prometheus.ValueType
+	value      func(s tide.Stats) float64
 }
 
-func gauge(name, help string, value func(s tide.Stats) float64) metric {
-	return metric{
-		desc:  prometheus.NewDesc(name, help, []string{poolLabel}, nil),
-		kind:  prometheus.GaugeValue,
-		value: value,
-	}
+func gauge(name, help string, value func(s tide.Stats) int) metric {
+	return metric{name: name, help: help, kind: prometheus.GaugeValue,
+		value: func(s tide.Stats) float64 { return float64(value(s)) }}
 }
 
 func counter(name, help string, value func(s tide.Stats) uint64) metric {
-	return metric{
-		desc:  prometheus.NewDesc(name, help, []string{poolLabel}, nil),
-		kind:  prometheus.CounterValue,
-		value: func(s tide.Stats) float64 { return float64(value(s)) },
-	}
+	return metric{name: name, help: help, kind: prometheus.CounterValue,
+		value: func(s tide.Stats) float64 { return float64(value(s)) }}
 }
 
 // metrics lists what a Collector exports, in the order it exports them.
 var metrics = []metric{
-	gauge("tide_capacity", "Maximum number of live workers; +Inf when the capacity is unlimited.",
-		func(s tide.Stats) float64 {
+	{name: "tide_capacity", help: "Maximum number of live workers; +Inf when the capacity is unlimited.",
+		kind: prometheus.GaugeValue,
+		value: func(s tide.Stats) float64 {
 			if s.Capacity < 0 {
 				return math.Inf(1)
 			}
 			return float64(s.Capacity)
-		}),
+		}},
 	gauge("tide_workers", "Live worker goroutines, running or idle.",
-		func(s tide.Stats) float64 { return float64(s.Workers) }),
+		func(s tide.Stats) int { return s.Workers }),
 	gauge("tide_workers_idle", "Workers parked, waiting for a task.",
-		func(s tide.Stats) float64 { return float64(s.Idle) }),
+		func(s tide.Stats) int { return s.Idle }),
 	gauge("tide_tasks_running", "Tasks executing now.",
-		func(s tide.Stats) float64 { return float64(s.Running) }),
+		func(s tide.Stats) int { return s.Running }),
 	gauge("tide_tasks_waiting", "Tasks queued, not yet started.",
-		func(s tide.Stats) float64 { return float64(s.Waiting) }),
-	gauge("tide_submitters_blocked", "Submitters waiting for room in the pool.",
-		func(s tide.Stats) float64 { return float64(s.Blocked) }),
+		func(s tide.Stats) int { return s.Waiting }),
+	gauge("tide_submitters_blocked", "Submitters waiting for room in the pool now.",
+		func(s tide.Stats) int { return s.Blocked }),
 	counter("tide_tasks_submitted_total", "Tasks accepted by the pool.",
 		func(s tide.Stats) uint64 { return s.Submitted }),
 	counter("tide_tasks_completed_total", "Tasks finished, panicked ones included.",
 		func(s tide.Stats) uint64 { return s.Completed }),
 	counter("tide_tasks_panicked_total", "Tasks that panicked.",
 		func(s tide.Stats) uint64 { return s.Panicked }),
+	counter("tide_tasks_rejected_total", "Submissions refused with ErrPoolOverload because the pool and its queue were full.",
+		func(s tide.Stats) uint64 { return s.Overloaded }),
 	counter("tide_workers_spawned_total", "Workers created.",
 		func(s tide.Stats) uint64 { return s.Spawned }),
 	counter("tide_workers_retired_total", "Workers ended (expired, shrunk, released, or counted out before they started).",
 		func(s tide.Stats) uint64 { return s.Retired }),
+	counter("tide_wait_count_total", "Submissions that had to wait for room, each counted once.",
+		func(s tide.Stats) uint64 { return s.WaitCount }),
+	{name: "tide_wait_duration_seconds_total", help: "Total time submissions spent waiting for room, counted as each wait ends.",
+		kind:  prometheus.CounterValue,
+		value: func(s tide.Stats) float64 { return s.WaitDuration.Seconds() }},
 }
 
-// namedPool is a pool and the label value it is exported under.
-type namedPool struct {
-	name string
-	pool *tide.Pool
-}
-
-// Collector is a [prometheus.Collector] for a set of named tide pools. The
-// zero value is an empty collector ready to use; a Collector must not be
-// copied after first use. Its methods are safe for concurrent use, and Add
-// and Remove may be called while a scrape is in progress: the scrape sees
-// the set of pools as it was when the scrape began.
+// Collector is a [prometheus.Collector] for one tide pool. It must be made
+// with [NewCollector]. Its methods are safe for concurrent use; it holds no
+// state beyond the pool, its name and the metric descriptions.
 type Collector struct {
-	mu    sync.Mutex
-	pools []namedPool // guarded by mu; in the order added
+	stats func() tide.Stats  // the pool's Stats
+	descs []*prometheus.Desc // in the order of metrics
+	err   error              // why the collector cannot work; nil if it can
 }
 
-// NewCollector returns an empty collector. Register it once, then Add pools.
-func NewCollector() *Collector { return &Collector{} }
-
-// Add exports p under the label pool=name from the next scrape on. It
-// returns ErrNilPool for a nil pool and ErrDuplicateName if name is taken.
-// A released pool may stay added: its counters keep their last values.
-func (c *Collector) Add(name string, p *tide.Pool) error {
-	if p == nil {
-		return ErrNilPool
+// NewCollector returns a collector exporting p's figures with the constant
+// label pool=name. A nil p or an empty name makes a collector whose
+// registration fails with ErrNilPool or ErrEmptyName; a name that is not
+// valid UTF-8 makes registration fail with Prometheus' own error.
+func NewCollector(p *tide.Pool, name string) *Collector {
+	switch {
+	case p == nil:
+		return &Collector{err: ErrNilPool}
+	case name == "":
+		return &Collector{err: ErrEmptyName}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if slices.ContainsFunc(c.pools, func(np namedPool) bool { return np.name == name }) {
-		return fmt.Errorf("%w: %q", ErrDuplicateName, name)
+	return newCollector(p.Stats, name)
+}
+
+// newCollector returns a collector of the figures stats returns.
+func newCollector(stats func() tide.Stats, name string) *Collector {
+	c := &Collector{stats: stats, descs: make([]*prometheus.Desc, len(metrics))}
+	labels := prometheus.Labels{poolLabel: name}
+	for i, m := range metrics {
+		c.descs[i] = prometheus.NewDesc(m.name, m.help, nil, labels)
 	}
-	c.pools = append(c.pools, namedPool{name: name, pool: p})
-	return nil
+	return c
 }
 
-// Remove stops exporting the pool added under name, from the next scrape on.
-// It reports whether such a pool was there.
-func (c *Collector) Remove(name string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := len(c.pools)
-	c.pools = slices.DeleteFunc(c.pools, func(np namedPool) bool { return np.name == name })
-	return len(c.pools) < n
-}
-
-// Describe sends the descriptions of every metric the collector exports,
-// whatever pools it holds.
+// Describe sends the description of every metric the collector exports, or,
+// for a collector made with bad input, one invalid description carrying the
+// reason, which makes its registration fail.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, m := range metrics {
-		ch <- m.desc
+	if c.err != nil {
+		ch <- prometheus.NewInvalidDesc(c.err)
+		return
+	}
+	for _, d := range c.descs {
+		ch <- d
 	}
 }
 
-// Collect sends every metric of every pool, from one Stats snapshot per
-// pool. It does not hold the collector's lock while sending.
+// Collect sends every metric of the pool from one Stats snapshot, or, for a
+// collector made with bad input, one invalid metric carrying the reason.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
-	c.mu.Lock()
-	pools := slices.Clone(c.pools)
-	c.mu.Unlock()
-	for _, np := range pools {
-		s := np.pool.Stats()
-		for _, m := range metrics {
-			ch <- prometheus.MustNewConstMetric(m.desc, m.kind, m.value(s), np.name)
+	if c.err != nil {
+		ch <- prometheus.NewInvalidMetric(prometheus.NewInvalidDesc(c.err), c.err)
+		return
+	}
+	s := c.stats()
+	for i, m := range metrics {
+		mt, err := prometheus.NewConstMetric(c.descs[i], m.kind, m.value(s))
+		if err != nil { // the description is invalid: a name that is not UTF-8
+			mt = prometheus.NewInvalidMetric(c.descs[i], err)
 		}
+		ch <- mt
 	}
 }
 

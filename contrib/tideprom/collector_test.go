@@ -1,8 +1,11 @@
 package tideprom_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -12,27 +15,21 @@ import (
 
 	"github.com/tidego/tide"
 	"github.com/tidego/tide/contrib/tideprom"
-	"github.com/tidego/tide/internal/pooltest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-func TestCollector(t *testing.T) {
-	t.Run("a live pool's figures are exported under its name, an unlimited capacity as +Inf", func(t *testing.T) {
-		busy, gate := pooltest.Busy(t)
-		defer close(gate)
-		c := tideprom.NewCollector()
-		require.NoError(t, c.Add("busy", busy))
-		require.NoError(t, c.Add("fresh", pooltest.New(t)))
-
-		want := `
+// The text every collector's pool exports, with the figures of the pools
+// named busy (made by busyPool) and fresh (no options, nothing submitted).
+// The busy pool's wait figures are filled in from its Stats.
+const twoPools = `
 # HELP tide_capacity Maximum number of live workers; +Inf when the capacity is unlimited.
 # TYPE tide_capacity gauge
 tide_capacity{pool="busy"} 2
 tide_capacity{pool="fresh"} +Inf
-# HELP tide_submitters_blocked Submitters waiting for room in the pool.
+# HELP tide_submitters_blocked Submitters waiting for room in the pool now.
 # TYPE tide_submitters_blocked gauge
 tide_submitters_blocked{pool="busy"} 1
 tide_submitters_blocked{pool="fresh"} 0
@@ -44,6 +41,10 @@ tide_tasks_completed_total{pool="fresh"} 0
 # TYPE tide_tasks_panicked_total counter
 tide_tasks_panicked_total{pool="busy"} 1
 tide_tasks_panicked_total{pool="fresh"} 0
+# HELP tide_tasks_rejected_total Submissions refused with ErrPoolOverload because the pool and its queue were full.
+# TYPE tide_tasks_rejected_total counter
+tide_tasks_rejected_total{pool="busy"} %[1]d
+tide_tasks_rejected_total{pool="fresh"} 0
 # HELP tide_tasks_running Tasks executing now.
 # TYPE tide_tasks_running gauge
 tide_tasks_running{pool="busy"} 2
@@ -56,6 +57,14 @@ tide_tasks_submitted_total{pool="fresh"} 0
 # TYPE tide_tasks_waiting gauge
 tide_tasks_waiting{pool="busy"} 1
 tide_tasks_waiting{pool="fresh"} 0
+# HELP tide_wait_count_total Submissions that had to wait for room, each counted once.
+# TYPE tide_wait_count_total counter
+tide_wait_count_total{pool="busy"} %[2]d
+tide_wait_count_total{pool="fresh"} 0
+# HELP tide_wait_duration_seconds_total Total time submissions spent waiting for room, counted as each wait ends.
+# TYPE tide_wait_duration_seconds_total counter
+tide_wait_duration_seconds_total{pool="busy"} %[3]g
+tide_wait_duration_seconds_total{pool="fresh"} 0
 # HELP tide_workers Live worker goroutines, running or idle.
 # TYPE tide_workers gauge
 tide_workers{pool="busy"} 2
@@ -73,85 +82,141 @@ tide_workers_retired_total{pool="fresh"} 0
 tide_workers_spawned_total{pool="busy"} 2
 tide_workers_spawned_total{pool="fresh"} 0
 `
-		assert.NoError(t, testutil.CollectAndCompare(c, strings.NewReader(want)))
+
+func TestCollector(t *testing.T) {
+	// Two collectors in one registry, one per pool, each with its pool's
+	// name as the constant label: the way client_golang's DBStats collector
+	// lets two databases share a registry.
+	t.Run("two pools", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			busy := busyPool(t)
+			reg := prometheus.NewPedanticRegistry()
+			require.NoError(t, reg.Register(tideprom.NewCollector(busy, "busy")))
+			require.NoError(t, reg.Register(tideprom.NewCollector(newPool(t), "fresh")))
+
+			s := busy.Stats()
+			want := fmt.Sprintf(twoPools, s.Overloaded, s.WaitCount, s.WaitDuration.Seconds())
+			assert.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want)))
+		})
 	})
 
-	t.Run("the metrics pass the Prometheus linter", func(t *testing.T) {
-		busy, gate := pooltest.Busy(t)
-		defer close(gate)
-		c := tideprom.NewCollector()
-		require.NoError(t, c.Add("busy", busy))
-		require.NoError(t, c.Add("unlimited", pooltest.New(t)))
-
-		problems, err := testutil.CollectAndLint(c)
-		require.NoError(t, err)
-		assert.Empty(t, problems)
+	t.Run("lint", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			for _, c := range []*tideprom.Collector{
+				tideprom.NewCollector(busyPool(t), "busy"),
+				tideprom.NewCollector(newPool(t), "unlimited"),
+			} {
+				problems, err := testutil.CollectAndLint(c)
+				require.NoError(t, err)
+				assert.Empty(t, problems)
+			}
+		})
 	})
 
-	t.Run("a pedantic registry accepts the collector, empty or not", func(t *testing.T) {
-		c := tideprom.NewCollector()
-		reg := prometheus.NewPedanticRegistry()
-		require.NoError(t, reg.Register(c))
-		_, err := reg.Gather()
-		require.NoError(t, err)
-
-		require.NoError(t, c.Add("a", pooltest.New(t)))
-		require.NoError(t, c.Add("b", pooltest.New(t, tide.WithCapacity(3))))
-		families, err := reg.Gather()
-		require.NoError(t, err)
-		assert.Len(t, families, 11)
-		for _, f := range families {
-			assert.Len(t, f.GetMetric(), 2, f.GetName())
-		}
-	})
-
-	t.Run("counters follow the pool as it works", func(t *testing.T) {
-		p := pooltest.New(t, tide.WithCapacity(4))
-		c := tideprom.NewCollector()
-		require.NoError(t, c.Add("work", p))
+	t.Run("counters follow the pool", func(t *testing.T) {
+		p := newPool(t, tide.WithCapacity(4))
+		reg := registry(t, tideprom.NewCollector(p, "work"))
 		for range 100 {
 			require.NoError(t, p.Submit(func() {}))
 		}
 		p.Wait()
+		got := gather(t, reg)
+		assert.InDelta(t, 100, got["tide_tasks_submitted_total"], 0)
+		assert.InDelta(t, 100, got["tide_tasks_completed_total"], 0)
+		assert.InDelta(t, 0, got["tide_tasks_panicked_total"], 0)
 
-		assert.Equal(t, 1, testutil.CollectAndCount(c, "tide_tasks_completed_total"))
-		assert.InDelta(t, 100, counterValue(t, c, "tide_tasks_completed_total"), 0)
-		assert.InDelta(t, 100, counterValue(t, c, "tide_tasks_submitted_total"), 0)
-		assert.InDelta(t, 0, counterValue(t, c, "tide_tasks_panicked_total"), 0)
-	})
-
-	t.Run("a removed pool is no longer exported", func(t *testing.T) {
-		c := tideprom.NewCollector()
-		require.NoError(t, c.Add("a", pooltest.New(t)))
-		require.NoError(t, c.Add("b", pooltest.New(t)))
-		assert.True(t, c.Remove("a"))
-		assert.False(t, c.Remove("a"), "a second Remove finds nothing")
-		assert.Equal(t, 1, testutil.CollectAndCount(c, "tide_workers"))
-	})
-
-	t.Run("a taken name and a nil pool are refused", func(t *testing.T) {
-		c := tideprom.NewCollector()
-		require.NoError(t, c.Add("a", pooltest.New(t)))
-		assert.ErrorIs(t, c.Add("a", pooltest.New(t)), tideprom.ErrDuplicateName)
-		assert.ErrorIs(t, c.Add("b", nil), tideprom.ErrNilPool)
-		assert.Equal(t, 1, testutil.CollectAndCount(c, "tide_workers"))
-	})
-}
-
-// counterValue returns the value of the single sample of the metric name
-// that c collects.
-func counterValue(t *testing.T, c prometheus.Collector, name string) float64 {
-	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	require.NoError(t, reg.Register(c))
-	families, err := reg.Gather()
-	require.NoError(t, err)
-	for _, f := range families {
-		if f.GetName() == name {
-			require.Len(t, f.GetMetric(), 1)
-			return f.GetMetric()[0].GetCounter().GetValue()
+		for range 50 {
+			require.NoError(t, p.Submit(func() {}))
 		}
-	}
-	require.Failf(t, "metric not found", "%s", name)
-	return 0
+		p.Wait()
+		assert.InDelta(t, 150, gather(t, reg)["tide_tasks_completed_total"], 0)
+	})
+
+	// One submitter waits 5 s (virtual time) for room. The exported wait
+	// figures are the pool's; once the pool counts waits (Stats.WaitCount),
+	// they are exactly one wait of 5 s.
+	t.Run("wait figures", func(t *testing.T) {
+		var (
+			s   tide.Stats
+			got map[string]float64
+		)
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0))
+			reg := registry(t, tideprom.NewCollector(p, "w"))
+			gate := make(chan struct{})
+			require.NoError(t, p.Submit(func() { <-gate }))
+			submitted := make(chan error, 1)
+			go func() { submitted <- p.Submit(func() {}) }()
+			synctest.Wait()
+			require.Equal(t, 1, p.Blocked())
+			time.Sleep(5 * time.Second)
+			close(gate)
+			require.NoError(t, <-submitted)
+			p.Wait()
+
+			s, got = p.Stats(), gather(t, reg)
+		})
+		assert.InDelta(t, float64(s.WaitCount), got["tide_wait_count_total"], 0)
+		assert.InDelta(t, s.WaitDuration.Seconds(), got["tide_wait_duration_seconds_total"], 0)
+		assert.InDelta(t, 0, got["tide_tasks_rejected_total"], 0)
+		if s.WaitCount == 0 {
+			t.Skip("this tide does not count waits yet (Stats.WaitCount stays 0)")
+		}
+		assert.InDelta(t, 1, got["tide_wait_count_total"], 0)
+		assert.InDelta(t, 5, got["tide_wait_duration_seconds_total"], 0)
+	})
+
+	// Three Submits refused by a full nonblocking pool. The exported count
+	// is the pool's; once the pool counts refusals (Stats.Overloaded), it is
+	// exactly 3, and none of them waited.
+	t.Run("rejected", func(t *testing.T) {
+		var (
+			s   tide.Stats
+			got map[string]float64
+		)
+		synctest.Test(t, func(t *testing.T) {
+			p := newPool(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
+			reg := registry(t, tideprom.NewCollector(p, "r"))
+			gate := make(chan struct{})
+			require.NoError(t, p.Submit(func() { <-gate }))
+			for range 3 {
+				require.ErrorIs(t, p.Submit(func() {}), tide.ErrPoolOverload)
+			}
+			close(gate)
+			p.Wait()
+
+			s, got = p.Stats(), gather(t, reg)
+		})
+		assert.InDelta(t, float64(s.Overloaded), got["tide_tasks_rejected_total"], 0)
+		assert.InDelta(t, 0, got["tide_wait_count_total"], 0)
+		if s.Overloaded == 0 {
+			t.Skip("this tide does not count refusals yet (Stats.Overloaded stays 0)")
+		}
+		assert.InDelta(t, 3, got["tide_tasks_rejected_total"], 0)
+	})
+
+	t.Run("unregistered", func(t *testing.T) {
+		reg := prometheus.NewPedanticRegistry()
+		a := tideprom.NewCollector(newPool(t), "a")
+		require.NoError(t, reg.Register(a))
+		require.NoError(t, reg.Register(tideprom.NewCollector(newPool(t), "b")))
+		require.True(t, reg.Unregister(a))
+		assert.Equal(t, 1, testutil.CollectAndCount(reg, "tide_workers"), "only b is left")
+	})
+
+	// A second collector under a taken name is the registry's duplicate;
+	// a nil pool or an empty name fails registration with this package's
+	// error, which MustRegister panics with.
+	t.Run("bad registrations", func(t *testing.T) {
+		reg := prometheus.NewPedanticRegistry()
+		p := newPool(t)
+		require.NoError(t, reg.Register(tideprom.NewCollector(p, "a")))
+
+		var dup prometheus.AlreadyRegisteredError
+		require.ErrorAs(t, reg.Register(tideprom.NewCollector(newPool(t), "a")), &dup)
+		assert.ErrorIs(t, reg.Register(tideprom.NewCollector(nil, "b")), tideprom.ErrNilPool)
+		assert.ErrorIs(t, reg.Register(tideprom.NewCollector(p, "")), tideprom.ErrEmptyName)
+		assert.ErrorContains(t, reg.Register(tideprom.NewCollector(p, "\xff")), "UTF-8")
+		assert.Equal(t, 1, testutil.CollectAndCount(reg, "tide_workers"), "only a is registered")
+	})
 }
