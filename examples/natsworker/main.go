@@ -99,6 +99,9 @@ func parseFlags(args []string) (config, error) {
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "natsworker:", err)
+		}
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
