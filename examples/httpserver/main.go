@@ -9,8 +9,8 @@
 // GET /work runs one unit of work (a simulated call of -work duration) on
 // the pool. The task honours the request's context: a client that gives up
 // stops its work. /metrics serves the pool's figures through the
-// contrib/tideprom collector, the 503s among them as
-// tide_tasks_overloaded_total. SIGINT or SIGTERM shut the service down
+// contrib/tideprom collector; the 503s are the pool's own count of refusals
+// (Stats.Overloaded), not a counter of the handler's. SIGINT or SIGTERM shut the service down
 // gracefully, within one -shutdown-timeout for the whole: the listener
 // closes, every request already accepted runs to its response
 // (http.Server.Shutdown), then the pool's workers exit (Pool.Shutdown). A
@@ -205,8 +205,8 @@ func (s *server) handleWork(w http.ResponseWriter, r *http.Request) {
 		done <- s.cfg.work(ctx)
 	})
 	if err != nil {
-		// The pool counts the refusals for overload (Stats.Overloaded, exported
-		// as tide_tasks_overloaded_total). The only other error here is
+		// The pool counts the refusals for overload (Stats.Overloaded, which
+		// contrib/tideprom exports). The only other error here is
 		// ErrPoolClosed, for a request that reached its handler as the shutdown
 		// deadline passed and serve released the pool: either way, come back.
 		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.cfg.retryAfter.Round(time.Second)/time.Second))))
