@@ -9,10 +9,12 @@
 // GET /work runs one unit of work (a simulated call of -work duration) on
 // the pool. The task honours the request's context: a client that gives up
 // stops its work. /metrics serves the pool's figures through the
-// contrib/tideprom collector. SIGINT or SIGTERM shut the service down
-// gracefully: the listener closes, every request already accepted runs to
-// its response (http.Server.Shutdown), then the pool's workers exit
-// (Pool.Shutdown).
+// contrib/tideprom collector; the 503s are the pool's own count of refusals
+// (Stats.Overloaded), not a counter of the handler's. SIGINT or SIGTERM shut the service down
+// gracefully, within one -shutdown-timeout for the whole: the listener
+// closes, every request already accepted runs to its response
+// (http.Server.Shutdown), then the pool's workers exit (Pool.Shutdown). A
+// second signal during the shutdown ends the process at once.
 package main
 
 import (
@@ -62,9 +64,17 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal starts the graceful shutdown. Calling stop then gives
+	// the signals back to their default handling, as Go's os/signal example
+	// does, so a second Ctrl-C or SIGTERM ends the process at once instead of
+	// being swallowed while the shutdown waits for slow requests.
+	context.AfterFunc(ctx, func() {
+		stop()
+		log.Printf("shutting down within %v; a second signal exits at once", cfg.shutdownTimeout)
+	})
 	t, err := run(ctx, cfg, func(addr net.Addr) { log.Printf("listening on http://%s", addr) })
-	log.Printf("accepted %d, served %d, refused %d (overload %d), abandoned by the client %d",
-		t.Accepted, t.Served, t.Refused, t.Overloaded, t.Abandoned)
+	log.Printf("accepted %d, served %d, overloaded (503) %d, abandoned by the client %d",
+		t.Accepted, t.Served, t.Overloaded, t.Abandoned)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -85,35 +95,50 @@ func simulatedWork(d time.Duration) func(ctx context.Context) error {
 	}
 }
 
-// tally counts what happened to the requests for /work.
+// tally counts what happened to the requests for /work. The pool counts
+// what it accepted and what it refused; the handlers count the outcomes.
 type tally struct {
-	Accepted   int64 // submitted to the pool
-	Served     int64 // accepted and answered 200
-	Abandoned  int64 // accepted, but the client went away before the work was done
-	Refused    int64 // answered 503 (overload included)
-	Overloaded int64 // refused because the pool and its queue were full
+	Accepted   uint64 // submitted to the pool: the pool's Stats.Submitted
+	Overloaded uint64 // answered 503 because the pool and its queue were full: the pool's Stats.Overloaded
+	Served     int64  // accepted and answered 200
+	Abandoned  int64  // accepted, but the client went away before the work was done
 }
 
-// server is the service: its pool and its counters.
+// server is the service: its pool and the handlers' counters.
 type server struct {
 	cfg  config
 	pool *tide.Pool
 
-	accepted, served, abandoned, refused, overloaded atomic.Int64
+	served, abandoned atomic.Int64
 }
 
-// run serves on addr until ctx is done, then shuts down gracefully: no
-// accepted request is dropped. It calls ready, if not nil, with the listening
-// address once requests can connect, and returns what happened to the
-// requests for /work.
+// run listens on cfg.addr, calls ready, if not nil, with the listening
+// address once requests can connect, then serves until ctx is done (see
+// serve).
 func run(ctx context.Context, cfg config, ready func(net.Addr)) (tally, error) {
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return tally{}, err
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return serve(ctx, cfg, ln)
+}
+
+// serve serves on ln until ctx is done, then shuts down gracefully within
+// cfg.shutdownTimeout: no accepted request is dropped unless that deadline
+// passes first. It returns what happened to the requests for /work.
+func serve(ctx context.Context, cfg config, ln net.Listener) (tally, error) {
 	pool, err := tide.New(tide.WithCapacity(cfg.workers), tide.WithQueueSize(cfg.queue), tide.WithNonblocking())
 	if err != nil {
+		ln.Close()
 		return tally{}, err
 	}
 	s := &server{cfg: cfg, pool: pool}
 	collector := tideprom.NewCollector()
 	if err := collector.Add("work", pool); err != nil {
+		ln.Close()
 		pool.Release()
 		return tally{}, err
 	}
@@ -124,43 +149,44 @@ func run(ctx context.Context, cfg config, ready func(net.Addr)) (tally, error) {
 	mux.HandleFunc("GET /work", s.handleWork)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		pool.Release()
-		return tally{}, err
-	}
-	if ready != nil {
-		ready(ln.Addr())
-	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
+	var serveErr error
 	select {
-	case err = <-served: // the listener failed
+	case serveErr = <-served: // the listener failed
 	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
-		defer cancel()
-		// Stop accepting connections and wait for every handler, each of which
-		// waits for its task; then let the pool's workers go.
-		err = srv.Shutdown(shutdownCtx)
-		if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
-			err = errors.Join(err, serveErr)
-		}
 	}
+	// One deadline bounds the whole shutdown, not one per step: the server
+	// stops accepting connections and waits for every handler, each of which
+	// waits for its task; then the pool's workers exit. Whatever time the
+	// server used is gone for the pool.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
-	err = errors.Join(err, pool.Shutdown(shutdownCtx))
-	return s.tally(), err
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		err = fmt.Errorf("server shutdown: %w", err)
+		serveErr = errors.Join(serveErr, err)
+	}
+	if serveErr == nil {
+		serveErr = <-served // returns at once after Shutdown
+	}
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	if err := pool.Shutdown(shutdownCtx); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("pool shutdown: %w", err))
+	}
+	return s.tally(), serveErr
 }
 
+// tally reads the pool's counters and the handlers'.
 func (s *server) tally() tally {
+	st := s.pool.Stats()
 	return tally{
-		Accepted:   s.accepted.Load(),
+		Accepted:   st.Submitted,
+		Overloaded: st.Overloaded,
 		Served:     s.served.Load(),
 		Abandoned:  s.abandoned.Load(),
-		Refused:    s.refused.Load(),
-		Overloaded: s.overloaded.Load(),
 	}
 }
 
@@ -179,16 +205,14 @@ func (s *server) handleWork(w http.ResponseWriter, r *http.Request) {
 		done <- s.cfg.work(ctx)
 	})
 	if err != nil {
-		s.refused.Add(1)
-		if errors.Is(err, tide.ErrPoolOverload) {
-			s.overloaded.Add(1)
-		}
-		// Overload, or the pool closing during shutdown: either way, come back.
+		// The pool counts the refusals for overload (Stats.Overloaded, which
+		// contrib/tideprom exports). The only other error here is
+		// ErrPoolClosed, for a request that reached its handler as the shutdown
+		// deadline passed and serve released the pool: either way, come back.
 		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.cfg.retryAfter.Round(time.Second)/time.Second))))
 		http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 		return
 	}
-	s.accepted.Add(1)
 	if err := <-done; err != nil {
 		s.abandoned.Add(1) // nobody is listening for the answer
 		return

@@ -20,11 +20,30 @@ const (
 	jobsPrefix   = "jobs."   // a job's subject: jobs.<batch>.<n>
 	doneStream   = "DONE"    // done records, with -record
 	donePrefix   = "done."   // a record's subject: done.<batch>.<n>; payload: the worker's name
+	deadStream   = "DEAD"    // dead letters: jobs that failed on every one of their deliveries
+	deadPrefix   = "dead."   // a dead letter's subject: dead.<batch>.<n>; payload: the job's
 	workConsumer = "workers" // the durable pull consumer every worker pulls from
+
+	// maxDeliveriesAdvisory is the subject on which the server announces a
+	// job of the work consumer that reached its last delivery without an
+	// answer (its worker died, or its ack was lost). The dead-letter stream
+	// stores these announcements too; the job itself stays in the work
+	// queue, at the advisory's stream_seq.
+	maxDeliveriesAdvisory = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + jobsStream + "." + workConsumer
 )
 
-// errInjected is the failure -fail-every injects.
-var errInjected = errors.New("injected failure")
+// Headers of a dead letter.
+const (
+	headerError      = "Natsworker-Error"      // the error of the last delivery
+	headerDeliveries = "Natsworker-Deliveries" // how many deliveries failed
+	headerWorker     = "Natsworker-Worker"     // the worker that gave up
+)
+
+// The failures -fail-every and -poison-every inject.
+var (
+	errInjected = errors.New("injected failure")
+	errPoison   = errors.New("poison job: fails on every delivery")
+)
 
 // startEmbedded starts a nats-server with JetStream that stores in dir and
 // listens on 127.0.0.1 on a random port. The caller shuts it down.
@@ -61,11 +80,18 @@ func setup(ctx context.Context, js jetstream.JetStream, cfg config) error {
 	}); err != nil {
 		return fmt.Errorf("stream %s: %w", jobsStream, err)
 	}
+	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:     deadStream,
+		Subjects: []string{deadPrefix + ">", maxDeliveriesAdvisory},
+		Storage:  jetstream.FileStorage,
+	}); err != nil {
+		return fmt.Errorf("stream %s: %w", deadStream, err)
+	}
 	if _, err := js.CreateOrUpdateConsumer(ctx, jobsStream, jetstream.ConsumerConfig{
 		Durable:       workConsumer,
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       cfg.ackWait,
-		MaxDeliver:    -1,
+		MaxDeliver:    cfg.maxDeliver, // then the job is a dead letter (see worker.deadLetter)
 		MaxAckPending: -1,
 	}); err != nil {
 		return fmt.Errorf("consumer %s: %w", workConsumer, err)
@@ -126,17 +152,30 @@ func jobID(subject string) (id string, n int, err error) {
 	return id, n, nil
 }
 
-// process is the job: rounds of SHA-256 over its payload. Job n fails its
-// first delivery when failEvery divides n.
-func process(payload []byte, rounds, n, failEvery int, delivered uint64) ([sha256.Size]byte, error) {
-	if failEvery > 0 && n%failEvery == 0 && delivered == 1 {
-		return [sha256.Size]byte{}, errInjected
+// process is the job: wait, as for a slow backend, then rounds of SHA-256
+// over its payload.
+func process(payload []byte, rounds int, wait time.Duration) [sha256.Size]byte {
+	if wait > 0 {
+		time.Sleep(wait)
 	}
 	sum := sha256.Sum256(payload)
 	for range rounds - 1 {
 		sum = sha256.Sum256(sum[:])
 	}
-	return sum, nil
+	return sum
+}
+
+// injectedFailure returns the failure cfg injects into the delivered-th
+// delivery of job n, or nil: every poisonEvery-th job fails every delivery,
+// every failEvery-th job its first one.
+func (cfg config) injectedFailure(n int, delivered uint64) error {
+	switch {
+	case cfg.poisonEvery > 0 && n%cfg.poisonEvery == 0:
+		return errPoison
+	case cfg.failEvery > 0 && n%cfg.failEvery == 0 && delivered == 1:
+		return errInjected
+	}
+	return nil
 }
 
 // backoff is the redelivery delay after a job's delivered-th failure: base,

@@ -4,8 +4,9 @@
 // job is acknowledged once its task has succeeded and negatively
 // acknowledged, with an exponential delay, when it fails; the jobs of a
 // process that dies unacknowledged are redelivered to the others after
-// -ack-wait. tide is the in-process executor; JetStream is the queue between
-// machines.
+// -ack-wait. A job that fails on each of its -max-deliver deliveries goes to
+// the dead-letter stream DEAD instead of being retried for ever. tide is the
+// in-process executor; JetStream is the queue between machines.
 //
 // With no flags it starts an embedded nats-server with JetStream (file store
 // in a temporary directory, on 127.0.0.1 and a random port), publishes -jobs
@@ -15,7 +16,7 @@
 //
 // Pointed at a real deployment it is one worker among many, running until
 // SIGINT or SIGTERM, after which it finishes and acknowledges what it has
-// fetched:
+// fetched (a second signal exits at once):
 //
 //	go run ./natsworker -url nats://nats.internal:4222 -workers 32
 //	go run ./natsworker -url nats://nats.internal:4222 -jobs 100000 -exit-when-empty   # publish, then help
@@ -42,12 +43,15 @@ type config struct {
 	url           string        // "" starts an embedded server
 	name          string        // this worker's name, in done records and the tally
 	workers       int           // tide pool capacity: jobs run at once
-	fetch         int           // messages buffered from the server at most (PullMaxMessages)
+	fetch         int           // messages buffered from the server at most (PullMaxMessages); 0: see fetchSize
 	jobs          int           // jobs to publish before working; -1: 10,000 with the embedded server, else 0
 	rounds        int           // SHA-256 rounds per job: the job's CPU cost
+	jobTime       time.Duration // time each job waits, as for a slow backend, before its rounds
 	ackWait       time.Duration // consumer AckWait: when an unacknowledged job is redelivered
+	maxDeliver    int           // consumer MaxDeliver: deliveries of a job before it is a dead letter
 	nakDelay      time.Duration // first redelivery delay of a failed job; doubled on each further failure
 	failEvery     int           // every n-th job fails its first attempt, to show the retry path; 0: never
+	poisonEvery   int           // every n-th job fails every attempt, to show the dead-letter path; 0: never
 	record        bool          // publish a done record per job (subject done.<job>) before acking it
 	exitWhenEmpty bool          // exit once no job is left pending or unacknowledged
 	progress      time.Duration // interval of the progress line; 0: none
@@ -60,21 +64,28 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.url, "url", "", "NATS server URL; empty starts an embedded server with JetStream")
 	fs.StringVar(&cfg.name, "name", fmt.Sprintf("%s-%d", host, os.Getpid()), "this worker's name")
 	fs.IntVar(&cfg.workers, "workers", 4*runtime.GOMAXPROCS(0), "jobs run at once (tide pool capacity)")
-	fs.IntVar(&cfg.fetch, "fetch", 64, "messages buffered from the server at most")
+	fs.IntVar(&cfg.fetch, "fetch", 0, "messages buffered from the server at most (0: 1 with -job-time, else 64)")
 	fs.IntVar(&cfg.jobs, "jobs", -1, "jobs to publish first (-1: 10000 with the embedded server, else 0)")
 	fs.IntVar(&cfg.rounds, "rounds", 100, "SHA-256 rounds per job")
+	fs.DurationVar(&cfg.jobTime, "job-time", 0, "time each job waits, as for a slow backend")
 	fs.DurationVar(&cfg.ackWait, "ack-wait", 30*time.Second, "redeliver a job not acknowledged within this time")
+	fs.IntVar(&cfg.maxDeliver, "max-deliver", 5, "deliveries of a failing job before it goes to the dead-letter stream")
 	fs.DurationVar(&cfg.nakDelay, "nak-delay", 100*time.Millisecond, "retry delay after a job's first failure; doubles per failure")
 	fs.IntVar(&cfg.failEvery, "fail-every", 500, "every n-th job fails its first attempt (0: never)")
+	fs.IntVar(&cfg.poisonEvery, "poison-every", 0, "every n-th job fails every attempt and ends as a dead letter (0: never)")
 	fs.BoolVar(&cfg.record, "record", false, "publish a done record per job before acking it (stream DONE)")
 	exitWhenEmpty := fs.Bool("exit-when-empty", false, "exit once no job is left (default with the embedded server)")
 	fs.DurationVar(&cfg.progress, "progress", 500*time.Millisecond, "interval of the progress line (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	if cfg.workers < 1 || cfg.fetch < 1 || cfg.rounds < 1 || cfg.ackWait <= 0 || cfg.nakDelay <= 0 {
-		return config{}, errors.New("-workers, -fetch, -rounds, -ack-wait and -nak-delay must be positive")
+	if cfg.workers < 1 || cfg.rounds < 1 || cfg.maxDeliver < 1 || cfg.ackWait <= 0 || cfg.nakDelay <= 0 {
+		return config{}, errors.New("-workers, -rounds, -max-deliver, -ack-wait and -nak-delay must be positive")
 	}
+	if cfg.fetch < 0 || cfg.jobTime < 0 || cfg.failEvery < 0 || cfg.poisonEvery < 0 {
+		return config{}, errors.New("-fetch, -job-time, -fail-every and -poison-every must not be negative")
+	}
+	cfg.fetch = fetchSize(cfg.fetch, cfg.jobTime)
 	cfg.exitWhenEmpty = *exitWhenEmpty || cfg.url == ""
 	if cfg.jobs < 0 {
 		cfg.jobs = 0
@@ -88,14 +99,44 @@ func parseFlags(args []string) (config, error) {
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "natsworker:", err)
+		}
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal starts the shutdown. Calling stop then gives the
+	// signals back to their default handling, as Go's os/signal example
+	// does, so a second Ctrl-C or SIGTERM ends the process at once instead of
+	// being swallowed while slow jobs finish. (A job cut off so is not lost:
+	// JetStream redelivers it after -ack-wait.)
+	stopNotice := context.AfterFunc(ctx, func() {
+		stop()
+		fmt.Fprintln(os.Stderr, "natsworker: finishing the fetched jobs; a second signal exits at once")
+	})
+	defer stopNotice() // runs before stop: no notice when the work ended by itself
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "natsworker:", err)
 		os.Exit(1)
 	}
+}
+
+// fetchSize returns how many messages a worker buffers from the server:
+// fetch if set, else 64 for quick jobs and 1 for slow ones (jobTime > 0). A
+// buffered job's AckWait runs while it waits for a free worker, so with slow
+// jobs a big buffer gets jobs redelivered to other workers before they
+// start; the JetStream client's documentation advises PullMaxMessages(1)
+// for slow processing. The tide pool still runs -workers jobs at once: the
+// pull loop hands each message to the pool as soon as a worker is free.
+func fetchSize(fetch int, jobTime time.Duration) int {
+	switch {
+	case fetch > 0:
+		return fetch
+	case jobTime > 0:
+		return 1
+	}
+	return 64
 }
 
 // run connects to cfg.url, or to an embedded server it starts when the URL

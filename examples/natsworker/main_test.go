@@ -141,9 +141,14 @@ var tallyField = regexp.MustCompile(`(\w+)=(\S+)`)
 // tally returns the fields of the process's final tally line.
 func (p *workerProc) tally(t *testing.T) map[string]int64 {
 	t.Helper()
-	out := p.out.String()
+	return parseTally(t, p.name, p.out.String())
+}
+
+// parseTally returns the fields of the last tally line in a worker's output.
+func parseTally(t *testing.T, name, out string) map[string]int64 {
+	t.Helper()
 	i := strings.LastIndex(out, "tally: ")
-	require.GreaterOrEqual(t, i, 0, "%s printed no tally:\n%s", p.name, out)
+	require.GreaterOrEqual(t, i, 0, "%s printed no tally:\n%s", name, out)
 	line, _, _ := strings.Cut(out[i:], "\n")
 	fields := map[string]int64{}
 	for _, m := range tallyField.FindAllStringSubmatch(line, -1) {
@@ -158,31 +163,41 @@ func (p *workerProc) tally(t *testing.T) map[string]int64 {
 // names of the workers that recorded it.
 func (c *cluster) doneRecords(t *testing.T) map[string][]string {
 	t.Helper()
+	records := map[string][]string{}
+	for _, msg := range c.readStream(t, doneStream) {
+		id := strings.TrimPrefix(msg.Subject(), donePrefix)
+		records[id] = append(records[id], string(msg.Data()))
+	}
+	return records
+}
+
+// readStream reads every message the stream holds now.
+func (c *cluster) readStream(t *testing.T, name string) []jetstream.Msg {
+	t.Helper()
 	ctx := t.Context()
-	stream, err := c.js.Stream(ctx, doneStream)
+	stream, err := c.js.Stream(ctx, name)
 	require.NoError(t, err)
 	info, err := stream.Info(ctx)
 	require.NoError(t, err)
 	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
 	require.NoError(t, err)
-	records := map[string][]string{}
-	for read := uint64(0); read < info.State.Msgs; {
-		batch, err := cons.Fetch(1000, jetstream.FetchMaxWait(5*time.Second))
+	var msgs []jetstream.Msg
+	for uint64(len(msgs)) < info.State.Msgs {
+		// Asking for no more than is left, the fetch returns once it has them.
+		batch, err := cons.Fetch(int(min(1000, info.State.Msgs-uint64(len(msgs)))), jetstream.FetchMaxWait(5*time.Second))
 		require.NoError(t, err)
 		for msg := range batch.Messages() {
-			id := strings.TrimPrefix(msg.Subject(), donePrefix)
-			records[id] = append(records[id], string(msg.Data()))
-			read++
+			msgs = append(msgs, msg)
 		}
 		require.NoError(t, batch.Error())
 	}
-	return records
+	return msgs
 }
 
 func TestScaleOut(t *testing.T) {
-	t.Run("with one of three worker processes killed mid-stream, every job is processed and acked exactly once", func(t *testing.T) {
+	t.Run("with one of three worker processes killed mid-stream, every job is processed at least once and acked exactly once", func(t *testing.T) {
 		const jobs = 20000
-		cfg := config{ackWait: 5 * time.Second, record: true}
+		cfg := config{ackWait: 5 * time.Second, maxDeliver: 5, record: true}
 		c := newCluster(t, cfg)
 		require.NoError(t, publishJobs(t.Context(), c.js, "kill", jobs))
 
@@ -271,7 +286,7 @@ func TestThroughput(t *testing.T) {
 	if raceEnabled {
 		jobs = 4000 // the figures mean little under the race detector; keep the run short
 	}
-	cfg := config{ackWait: 30 * time.Second}
+	cfg := config{ackWait: 30 * time.Second, maxDeliver: 5}
 	c := newCluster(t, cfg)
 	for k := 1; k <= 3; k++ {
 		batch := fmt.Sprintf("tput%d", k)

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/tidego/tide"
@@ -19,8 +22,10 @@ type worker struct {
 	js  jetstream.JetStream
 	out io.Writer
 
+	pool                                    *tide.Pool // set by run before the progress line starts
 	started                                 time.Time
 	processed, acked, naked, failed, ackErr atomic.Int64
+	deadLettered, deadLetterErr             atomic.Int64
 }
 
 // ackTimeout bounds the wait for the server to confirm an ack or a record.
@@ -41,6 +46,7 @@ func (w *worker) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	w.pool = pool
 	msgs, err := cons.Messages(jetstream.PullMaxMessages(w.cfg.fetch))
 	if err != nil {
 		pool.Release()
@@ -74,8 +80,9 @@ func (w *worker) run(ctx context.Context) error {
 }
 
 // handle runs one job; on success it records it (with cfg.record) and acks
-// it, waiting for the server's confirmation; on failure it naks it with
-// a delay that doubles per delivery.
+// it, waiting for the server's confirmation. On failure it naks it with a
+// delay that doubles per delivery, or, on its last delivery, moves it to the
+// dead-letter stream.
 func (w *worker) handle(msg jetstream.Msg) {
 	meta, err := msg.Metadata()
 	if err != nil {
@@ -85,7 +92,10 @@ func (w *worker) handle(msg jetstream.Msg) {
 	}
 	id, n, err := jobID(msg.Subject())
 	if err == nil {
-		_, err = process(msg.Data(), w.cfg.rounds, n, w.cfg.failEvery, meta.NumDelivered)
+		err = w.cfg.injectedFailure(n, meta.NumDelivered)
+	}
+	if err == nil {
+		process(msg.Data(), w.cfg.rounds, w.cfg.jobTime)
 	}
 	if err == nil && w.cfg.record {
 		ctx, cancel := context.WithTimeout(context.Background(), ackTimeout)
@@ -94,6 +104,10 @@ func (w *worker) handle(msg jetstream.Msg) {
 	}
 	if err != nil {
 		w.failed.Add(1)
+		if meta.NumDelivered >= uint64(w.cfg.maxDeliver) {
+			w.deadLetter(msg, meta.NumDelivered, err)
+			return
+		}
 		if msg.NakWithDelay(backoff(w.cfg.nakDelay, meta.NumDelivered)) == nil {
 			w.naked.Add(1)
 		}
@@ -107,6 +121,46 @@ func (w *worker) handle(msg jetstream.Msg) {
 		return
 	}
 	w.acked.Add(1)
+}
+
+// deadLetter moves a job that failed on its last delivery to the
+// dead-letter stream: it publishes the job's payload there, with the error
+// and the delivery count in headers, and once the server has stored it, acks
+// the job off the work queue.
+//
+// The worker does this itself, rather than leaving it to the server's
+// MAX_DELIVERIES advisory, because it knows on the last delivery
+// (NumDelivered == MaxDeliver) and has what an operator needs: the payload
+// and the reason it failed. The advisory carries neither, is a plain NATS
+// message that is lost if nothing stores it, and leaves the job in the work
+// queue. Publishing before acking, each confirmed by the server, keeps the job
+// in one stream or the other at every moment; the message ID makes a repeated
+// dead letter (an ack lost after the publish) a duplicate the stream drops.
+// What the worker cannot cover is a last delivery that ends without an
+// answer (its worker died, or the dead letter could not be stored): for
+// that the DEAD stream also stores the server's advisory (see
+// maxDeliveriesAdvisory).
+func (w *worker) deadLetter(msg jetstream.Msg, delivered uint64, cause error) {
+	id := strings.TrimPrefix(msg.Subject(), jobsPrefix)
+	letter := nats.NewMsg(deadPrefix + id)
+	letter.Data = msg.Data()
+	letter.Header.Set(headerError, cause.Error())
+	letter.Header.Set(headerDeliveries, strconv.FormatUint(delivered, 10))
+	letter.Header.Set(headerWorker, w.cfg.name)
+	ctx, cancel := context.WithTimeout(context.Background(), ackTimeout)
+	defer cancel()
+	if _, err := w.js.PublishMsg(ctx, letter, jetstream.WithMsgID(deadPrefix+id)); err != nil {
+		// Not acked: the server announces it on maxDeliveriesAdvisory once
+		// its AckWait passes, and the DEAD stream stores that.
+		w.deadLetterErr.Add(1)
+		fmt.Fprintf(w.out, "dead letter %s: %v\n", id, err)
+		return
+	}
+	if err := msg.DoubleAck(ctx); err != nil {
+		w.ackErr.Add(1)
+		return
+	}
+	w.deadLettered.Add(1)
 }
 
 // startProgress prints a progress line every cfg.progress until the
@@ -133,7 +187,8 @@ func (w *worker) startProgress() (stop func()) {
 				if w.cfg.jobs > 0 {
 					of = fmt.Sprintf("/%d", w.cfg.jobs)
 				}
-				fmt.Fprintf(w.out, "%s: acked %d%s (%.0f jobs/s), failed and naked %d\n", w.cfg.name, acked, of, rate, w.naked.Load())
+				fmt.Fprintf(w.out, "%s: running %d, acked %d%s (%.0f jobs/s), failed and naked %d, dead letters %d\n",
+					w.cfg.name, w.pool.Running(), acked, of, rate, w.naked.Load(), w.deadLettered.Load())
 			}
 		}
 	}()
@@ -146,7 +201,8 @@ func (w *worker) startProgress() (stop func()) {
 // printTally prints the final counts as one line of key=value pairs.
 func (w *worker) printTally() {
 	elapsed := time.Since(w.started)
-	fmt.Fprintf(w.out, "tally: worker=%s processed=%d acked=%d naked=%d failed=%d ack_errors=%d seconds=%.2f jobs_per_second=%.0f\n",
-		w.cfg.name, w.processed.Load(), w.acked.Load(), w.naked.Load(), w.failed.Load(), w.ackErr.Load(),
-		elapsed.Seconds(), float64(w.acked.Load())/elapsed.Seconds())
+	fmt.Fprintf(w.out, "tally: worker=%s processed=%d acked=%d naked=%d failed=%d dead_lettered=%d "+
+		"dead_letter_errors=%d ack_errors=%d seconds=%.2f jobs_per_second=%.0f\n",
+		w.cfg.name, w.processed.Load(), w.acked.Load(), w.naked.Load(), w.failed.Load(), w.deadLettered.Load(),
+		w.deadLetterErr.Load(), w.ackErr.Load(), elapsed.Seconds(), float64(w.acked.Load())/elapsed.Seconds())
 }
