@@ -12,8 +12,8 @@ require (
 	github.com/nats-io/nats.go v1.55.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/stretchr/testify v1.12.1
-	github.com/tidego/tide v0.0.0
-	github.com/tidego/tide/contrib/tideprom v0.0.0
+	github.com/tidego/tide v0.1.0
+	github.com/tidego/tide/contrib/tideprom v0.1.0
 	go.uber.org/goleak v1.3.0
 )
 

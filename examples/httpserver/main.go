@@ -136,14 +136,12 @@ func serve(ctx context.Context, cfg config, ln net.Listener) (tally, error) {
 		return tally{}, err
 	}
 	s := &server{cfg: cfg, pool: pool}
-	collector := tideprom.NewCollector()
-	if err := collector.Add("work", pool); err != nil {
+	registry := prometheus.NewRegistry()
+	if err := registry.Register(tideprom.NewCollector(pool, "work")); err != nil {
 		ln.Close()
 		pool.Release()
 		return tally{}, err
 	}
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collector)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /work", s.handleWork)
