@@ -10,8 +10,9 @@ import (
 )
 
 // execute calibrates the tiny task, then runs every planned job and
-// collects the results.
-func execute(cfg config, bar progress) (*results, error) {
+// collects the results, telling bar what it does and that the files will go
+// to dir.
+func execute(cfg config, dir string, bar progress) (*results, error) {
 	start := time.Now()
 	res := newResults()
 	res.Machine = report.ThisMachine(start)
@@ -22,7 +23,7 @@ func execute(cfg config, bar progress) (*results, error) {
 	res.TaskCost = workload.TaskCost(workload.CPUTask(res.Rounds), 100_000)
 
 	jobs := plan(cfg)
-	bar.start(len(jobs))
+	bar.start(len(jobs), dir)
 	defer bar.finish()
 	for _, j := range jobs {
 		bar.step(j.String())

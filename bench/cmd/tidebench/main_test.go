@@ -43,7 +43,13 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 	assert.Contains(t, out, "- CPU: ")
 	assert.Contains(t, out, "- Go: go1.")
 	assert.Contains(t, out, "-size 0.01")
-	assert.Empty(t, stderr.String(), "no progress bar when stdout is not a terminal")
+	progress := stderr.String()
+	assert.Contains(t, progress, "files go to "+dir+"\n", "off a terminal, the output directory is said at the start")
+	assert.Regexp(t, `(?m)^tidebench: \[ *1/\d+ 0m\d\ds\] \S+ \S+ cap=\d+ \(run 1\)$`, progress, "and a line per job")
+	assert.Contains(t, progress, " jobs done in ")
+
+	readme := readFile(t, dir, "README.md")
+	assert.Equal(t, 1, strings.Count(readme, cpuNote), "the CPU paragraph once, not under every table")
 
 	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md", "server.md", "idle.md"} {
 		assertTablesWellFormed(t, readFile(t, dir, md))

@@ -14,25 +14,21 @@ import (
 // writer is where charts and tables are written.
 type writer = io.Writer
 
-// publish prints the results as Markdown to stdout and writes them to the
-// output directory (see outDir), then says where: README.md (everything),
-// one .md per workload, the SVG charts and results.json (every measurement).
-func publish(cfg config, res *results, stdout io.Writer) error {
+// publish prints the results as Markdown to stdout and writes them to dir
+// (see outDir), then says where: README.md (everything), one .md per
+// workload, the SVG charts and results.json (every measurement).
+func publish(cfg config, res *results, dir string, stdout io.Writer) error {
 	byWorkload := tables(cfg, res)
 	var doc strings.Builder
 	doc.WriteString(header(cfg, res))
+	var all []report.Table
 	for _, w := range cfg.workloads {
-		for _, t := range byWorkload[w] {
-			if err := t.WriteMarkdown(&doc); err != nil {
-				return err
-			}
-		}
+		all = append(all, byWorkload[w]...)
 	}
-	if _, err := io.WriteString(stdout, doc.String()); err != nil {
+	if err := report.WriteTables(&doc, all...); err != nil {
 		return err
 	}
-	dir, err := outDir(cfg)
-	if err != nil {
+	if _, err := io.WriteString(stdout, doc.String()); err != nil {
 		return err
 	}
 	written := []string{"README.md"}
@@ -59,7 +55,7 @@ func publish(cfg config, res *results, stdout io.Writer) error {
 	if cfg.out == "" && !cfg.publish {
 		where += " (a new temporary directory; -publish writes bench/results instead)"
 	}
-	_, err = fmt.Fprintf(stdout, "Written to %s: %s\n", where, strings.Join(written, ", "))
+	_, err := fmt.Fprintf(stdout, "Written to %s: %s\n", where, strings.Join(written, ", "))
 	return err
 }
 
@@ -109,12 +105,7 @@ func writeTables(dir, name, provenance string, ts []report.Table) error {
 		if _, err := io.WriteString(w, provenance); err != nil {
 			return err
 		}
-		for _, t := range ts {
-			if err := t.WriteMarkdown(w); err != nil {
-				return err
-			}
-		}
-		return nil
+		return report.WriteTables(w, ts...)
 	})
 }
 
