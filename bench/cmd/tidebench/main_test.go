@@ -70,6 +70,13 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 		assert.GreaterOrEqual(t, runs[0].CPUPerTask, 0.0, k)
 	}
 	assert.Len(t, res.Server, len(contender.All()))
+	for k, runs := range res.Server {
+		assert.GreaterOrEqual(t, runs[0].DueP99, runs[0].P99, "due-to-start recorded beside submit-to-start: %s", k)
+		assert.Positive(t, runs[0].DueMax, k)
+	}
+	assert.Regexp(t, `### latency: .*: due-to-start latency\n`, out)
+	assert.Regexp(t, `### server: .*: submit-to-start latency\n`, out)
+	assert.Equal(t, 1, strings.Count(readFile(t, dir, "server.md"), dueNote), "server.md explains due-to-start once")
 	assert.Len(t, res.Idle, len(contender.All()))
 	assert.Contains(t, out, "Written to "+dir+": ")
 }

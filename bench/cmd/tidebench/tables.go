@@ -201,9 +201,9 @@ func tables(cfg config, res *results) map[string][]report.Table {
 		case wBurst:
 			out[w] = burstTables(cfg, res)
 		case wLatency:
-			out[w] = []report.Table{latencyTable(cfg, res)}
+			out[w] = latencyTables(cfg, res)
 		case wServer:
-			out[w] = []report.Table{serverTable(cfg, res)}
+			out[w] = serverTables(cfg, res)
 		case wIdle:
 			out[w] = []report.Table{idleTable(cfg, res)}
 		}
