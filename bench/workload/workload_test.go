@@ -185,6 +185,9 @@ func TestScaleKeepsTheShape(t *testing.T) {
 	assert.Equal(t, full.ServerSubmitters, s.ServerSubmitters)
 	assert.Equal(t, 10, s.IdleTasks)
 	assert.Equal(t, 50*time.Millisecond, s.IdleFor)
+	assert.Equal(t, 20*time.Millisecond, s.HammerFor)
+	assert.Equal(t, full.HammerSubmitters, s.HammerSubmitters)
+	assert.Equal(t, full.HammerCap, s.HammerCap)
 }
 
 func TestSampleMinusNeverGoesNegative(t *testing.T) {
@@ -193,4 +196,21 @@ func TestSampleMinusNeverGoesNegative(t *testing.T) {
 	assert.Equal(t, workload.Sample{}, a.Minus(b))
 	assert.Equal(t, workload.Sample{Goroutines: 2, StackBytes: 10}, b.Minus(a))
 	assert.Positive(t, workload.Read().Goroutines)
+}
+
+func TestHammeringRunsEveryAcceptedTaskOnce(t *testing.T) {
+	for _, name := range []string{"tide", "ants", "pond", "errgroup"} {
+		t.Run(name, func(t *testing.T) {
+			nb := contender.NonblockingOf(name)
+			require.NotNil(t, nb.Start)
+			res := workload.Hammering(nb, 2, 8, 20*time.Millisecond)
+			assert.GreaterOrEqual(t, res.Window, 20*time.Millisecond)
+			assert.GreaterOrEqual(t, res.Accepted+res.Refused, uint64(8), "each looping submitter tried at least once")
+			assert.Positive(t, res.Blocking, "the blocking submitter got in at least once")
+			assert.Positive(t, res.BlockingWorst)
+			assert.Equal(t, res.Accepted+res.Blocking, res.Ran, "every accepted task ran once, no refused one did")
+			assert.LessOrEqual(t, res.Completed, res.Ran)
+			assert.InDelta(t, float64(res.Completed)/res.Window.Seconds(), res.PerSecond, 1e-6)
+		})
+	}
 }

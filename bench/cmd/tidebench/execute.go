@@ -54,6 +54,8 @@ func runJob(cfg config, res *results, j job) error {
 		return runIn(spec, res.Server, k)
 	case wIdle:
 		return runIn(spec, res.Idle, k)
+	case wHammering:
+		return runIn(spec, res.Hammering, k)
 	}
 	return fmt.Errorf("unknown workload %q", j.Workload)
 }

@@ -1,5 +1,5 @@
 // Command tidebench compares tide with raw goroutines and the other Go
-// goroutine pools on seven workloads, prints Markdown tables and writes them
+// goroutine pools on eight workloads, prints Markdown tables and writes them
 // with SVG charts to a fresh temporary directory, or with -publish to
 // bench/results:
 //

@@ -37,7 +37,7 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 
 	out := stdout.String()
 	for _, title := range []string{"### tiny:", "### parallel submitters:", "### sleepy:", "### burst then idle:", "### latency:",
-		"### server:", "### idle:"} {
+		"### server:", "### idle:", "### hammering:"} {
 		assert.Contains(t, out, title)
 	}
 	assert.Contains(t, out, "- CPU: ")
@@ -51,7 +51,7 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 	readme := readFile(t, dir, "README.md")
 	assert.Equal(t, 1, strings.Count(readme, cpuNote), "the CPU paragraph once, not under every table")
 
-	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md", "server.md", "idle.md"} {
+	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md", "server.md", "idle.md", "hammering.md"} {
 		assertTablesWellFormed(t, readFile(t, dir, md))
 	}
 	for _, svg := range []string{"tiny.svg", "sleepy-rss.svg", "burst.svg", "latency.svg", "server.svg"} {
@@ -78,6 +78,19 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 	assert.Regexp(t, `### server: .*: submit-to-start latency\n`, out)
 	assert.Equal(t, 1, strings.Count(readFile(t, dir, "server.md"), dueNote), "server.md explains due-to-start once")
 	assert.Len(t, res.Idle, len(contender.All()))
+	hammered := 0
+	for _, name := range contender.Names() {
+		if contender.NonblockingOf(name).Start == nil {
+			assert.NotContains(t, res.Hammering, key(name, res.Sizes.HammerCap), "skipped, no nonblocking mode")
+			continue
+		}
+		hammered++
+		runs := res.Hammering[key(name, res.Sizes.HammerCap)]
+		require.Len(t, runs, 3, name)
+		assert.Equal(t, runs[0].Accepted+runs[0].Blocking, runs[0].Ran, name)
+	}
+	assert.Len(t, res.Hammering, hammered)
+	assert.Contains(t, out, "Not run, having no nonblocking mode: raw (")
 	assert.Contains(t, out, "Written to "+dir+": ")
 }
 

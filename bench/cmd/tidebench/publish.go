@@ -86,7 +86,7 @@ func profileNote(cfg config) string {
 	if cfg.profile == "quick" {
 		note = "quick: scaled down to finish in a few minutes on 2 cores: sleepy 100,000 tasks at cap 5,000 " +
 			"(full: 1,000,000 at 50,000), burst sampled for 3 s (full: 10 s), latency and server 50,000 tasks (full: 200,000), " +
-			"idle window 2 s (full: 5 s); tiny and parallel at full size. Run with -full for the full sizes"
+			"idle window 2 s (full: 5 s); tiny, parallel and hammering at full size. Run with -full for the full sizes"
 	}
 	if cfg.size != 1 {
 		note += fmt.Sprintf("; every task count scaled by -size %g", cfg.size)

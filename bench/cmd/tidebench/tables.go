@@ -206,6 +206,8 @@ func tables(cfg config, res *results) map[string][]report.Table {
 			out[w] = serverTables(cfg, res)
 		case wIdle:
 			out[w] = []report.Table{idleTable(cfg, res)}
+		case wHammering:
+			out[w] = []report.Table{hammeringTable(cfg, res)}
 		}
 	}
 	return out
