@@ -24,13 +24,14 @@ func execute(cfg config, dir string, bar progress) (*results, error) {
 
 	jobs := plan(cfg)
 	bar.start(len(jobs), dir)
-	defer bar.finish()
 	for _, j := range jobs {
 		bar.step(j.String())
 		if err := runJob(cfg, res, j); err != nil {
+			bar.finish(true)
 			return nil, fmt.Errorf("%s: %w", j, err)
 		}
 	}
+	bar.finish(false)
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

@@ -16,7 +16,8 @@ type progress interface {
 	start(total int, dir string)
 	// step marks the previous job done and names the one starting.
 	step(desc string)
-	finish()
+	// finish ends the progress; failed says the job last begun failed.
+	finish(failed bool)
 }
 
 // newProgress returns a bar drawn on stderr when both stdout and stderr are
@@ -47,7 +48,7 @@ type lines struct {
 }
 
 func (l *lines) start(total int, dir string) {
-	l.began, l.total = l.now(), total
+	l.began, l.total, l.n = l.now(), total, 0
 	fmt.Fprintf(l.w, "tidebench: %d jobs, each in a child process; files go to %s\n", total, dir)
 }
 
@@ -56,7 +57,11 @@ func (l *lines) step(desc string) {
 	fmt.Fprintf(l.w, "tidebench: [%*d/%d %s] %s\n", len(fmt.Sprint(l.total)), l.n, l.total, l.elapsed(), desc)
 }
 
-func (l *lines) finish() {
+func (l *lines) finish(failed bool) {
+	if failed {
+		fmt.Fprintf(l.w, "tidebench: job %d of %d failed after %s\n", l.n, l.total, l.elapsed())
+		return
+	}
 	fmt.Fprintf(l.w, "tidebench: %d jobs done in %s\n", l.n, l.elapsed())
 }
 
@@ -94,7 +99,7 @@ func (b *bar) step(desc string) {
 	b.pb.Describe(desc)
 }
 
-func (b *bar) finish() {
+func (b *bar) finish(bool) {
 	_ = b.pb.Finish()
 	_ = b.pb.Clear()
 }

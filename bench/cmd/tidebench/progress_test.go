@@ -23,7 +23,7 @@ func TestProgressOffATerminalIsALinePerJob(t *testing.T) {
 	clock = clock.Add(65 * time.Second)
 	p.step("server tide cap=1000 (run 1)")
 	clock = clock.Add(2 * time.Second)
-	p.finish()
+	p.finish(false)
 
 	assert.Equal(t, []string{
 		"tidebench: 12 jobs, each in a child process; files go to /tmp/tidebench-1",
@@ -31,4 +31,10 @@ func TestProgressOffATerminalIsALinePerJob(t *testing.T) {
 		"tidebench: [ 2/12 1m05s] server tide cap=1000 (run 1)",
 		"tidebench: 2 jobs done in 1m07s",
 	}, strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"))
+
+	out.Reset()
+	p.start(3, "/tmp/tidebench-2")
+	p.step("idle ants cap=1000 (run 1)")
+	p.finish(true)
+	assert.Contains(t, out.String(), "tidebench: job 1 of 3 failed after 0m00s\n")
 }
