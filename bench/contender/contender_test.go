@@ -1,6 +1,7 @@
 package contender_test
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,4 +68,54 @@ func TestContenderNamesAreUniqueAndFound(t *testing.T) {
 	assert.Equal(t, contender.Baseline, contender.Names()[0])
 	_, ok := contender.Find("no-such-pool")
 	assert.False(t, ok)
+}
+
+func TestEveryContenderHasANonblockingModeOrSaysWhyNot(t *testing.T) {
+	for _, name := range contender.Names() {
+		nb := contender.NonblockingOf(name)
+		if nb.Start == nil {
+			assert.NotEmpty(t, nb.Skip, name)
+			continue
+		}
+		assert.Empty(t, nb.Skip, name)
+		assert.NotEmpty(t, nb.Idiom, name)
+	}
+	assert.NotNil(t, contender.NonblockingOf("tide").Start)
+	assert.NotNil(t, contender.NonblockingOf("ants").Start)
+}
+
+func TestNonblockingModesRefuseWhenFullAndRunWhatTheyAccept(t *testing.T) {
+	for _, name := range contender.Names() {
+		nb := contender.NonblockingOf(name)
+		if nb.Start == nil {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			r := nb.Start(2)
+			defer r.Close()
+			release := make(chan struct{})
+			var started, ran atomic.Int32
+			hold := func() {
+				started.Add(1)
+				<-release
+				ran.Add(1)
+			}
+			// Two tasks fill the pool: Submit waits for room rather than refusing.
+			r.Submit(hold)
+			r.Submit(hold)
+			assert.False(t, r.TrySubmit(func() { ran.Add(100) }), "full, no queue: refused")
+			close(release)
+			r.Wait()
+			assert.EqualValues(t, 2, ran.Load(), "the refused task never ran")
+
+			// Room again: a TrySubmit is eventually accepted (workers may still
+			// be on their way back), and Submit waits rather than refusing.
+			for !r.TrySubmit(func() { ran.Add(1) }) {
+				runtime.Gosched()
+			}
+			r.Submit(func() { ran.Add(1) })
+			r.Wait()
+			assert.EqualValues(t, 4, ran.Load())
+		})
+	}
 }

@@ -72,3 +72,32 @@ func TestMachineNamesTheToolchainAndDate(t *testing.T) {
 	assert.Contains(t, md, m.Go)
 	assert.Contains(t, md, "2026-01-02")
 }
+
+func TestWriteTablesWritesEachNoteOnce(t *testing.T) {
+	shared := "CPU µs/task is the process's CPU time over the op, divided among its tasks."
+	ts := []report.Table{
+		{Title: "tiny", Header: []string{"contender"}, Rows: [][]string{{"raw"}}, Notes: []string{"about tiny", shared}},
+		{Title: "parallel", Header: []string{"contender"}, Rows: [][]string{{"raw"}}, Notes: []string{shared, "about parallel"}},
+		{Title: "server", Header: []string{"contender"}, Rows: [][]string{{"raw"}}, Notes: []string{shared}},
+	}
+	var b bytes.Buffer
+	require.NoError(t, report.WriteTables(&b, ts...))
+	md := b.String()
+	assert.Equal(t, 1, strings.Count(md, shared), md)
+	assert.Less(t, strings.Index(md, shared), strings.Index(md, "### parallel"), "under the first table that has it")
+	for _, s := range []string{"about tiny", "about parallel", "### server"} {
+		assert.Equal(t, 1, strings.Count(md, s), s)
+	}
+	assert.Len(t, tableLines(md), 3*3, "every table is still written whole")
+
+	b.Reset()
+	require.NoError(t, ts[2].WriteMarkdown(&b))
+	assert.Contains(t, b.String(), shared, "a table written alone keeps its notes")
+}
+
+func TestNotesAreParagraphsOfTheirOwn(t *testing.T) {
+	var b bytes.Buffer
+	tab := report.Table{Header: []string{"a"}, Rows: [][]string{{"1"}}, Notes: []string{"first", "second"}}
+	require.NoError(t, tab.WriteMarkdown(&b))
+	assert.Equal(t, "| a |\n| --- |\n| 1 |\n\nfirst\n\nsecond\n\n", b.String())
+}

@@ -13,7 +13,8 @@ import (
 // receives requests: submitters goroutines each submit at exponentially
 // distributed intervals, so that together they offer rate tasks per second
 // as a Poisson process, until tasks tasks have been submitted between them.
-// Each task records its submit-to-start latency, then runs work.
+// Each task records its latency from submission and from its due time,
+// then runs work.
 //
 // A submitter sleeps on a timer until each arrival's due time. Due times
 // follow from the submitter's own draws, not from when it woke, so a sleep
@@ -23,7 +24,7 @@ import (
 func Server(c contender.Contender, capacity, tasks, submitters int, rate float64, seed uint64, work func()) LatencyResult {
 	r := c.Start(capacity)
 	defer r.Close()
-	a := arrivals{r: r, lat: make([]time.Duration, tasks), work: work}
+	a := arrivals{r: r, lat: make([]time.Duration, tasks), fromDue: make([]time.Duration, tasks), work: work}
 	// Each submitter offers rate/submitters tasks per second, so its mean
 	// interval is submitters/rate seconds.
 	mean := float64(max(1, submitters)) / rate * float64(time.Second)
@@ -37,19 +38,20 @@ func Server(c contender.Contender, capacity, tasks, submitters int, rate float64
 	wg.Wait()
 	offered := a.last.Sub(a.start)
 	r.Wait()
-	res := summarize(a.lat, float64(tasks)/offered.Seconds())
+	res := summarize(a.lat, a.fromDue, float64(tasks)/offered.Seconds())
 	res.CPUPerTask = perTask(CPUTime()-cpu, tasks)
 	return res
 }
 
 // arrivals is what the submitters of Server share.
 type arrivals struct {
-	r     contender.Runner
-	lat   []time.Duration // the i-th task submitted stores its latency in lat[i]
-	next  atomic.Int64    // the index of the next task to submit
-	start time.Time
-	last  time.Time // when the last task was submitted; written by its submitter, read after all have returned
-	work  func()
+	r       contender.Runner
+	lat     []time.Duration // the i-th task submitted stores its submit-to-start latency in lat[i]
+	fromDue []time.Duration // and its latency from its due time in fromDue[i]
+	next    atomic.Int64    // the index of the next task to submit
+	start   time.Time
+	last    time.Time // when the last task was submitted; written by its submitter, read after all have returned
+	work    func()
 }
 
 // submit is one submitter of Server: from start, it waits exponential
@@ -67,12 +69,7 @@ func (a *arrivals) submit(mean float64, rng *rand.Rand) {
 		if i >= len(a.lat) {
 			return
 		}
-		slot := &a.lat[i]
-		submitted := time.Now()
-		a.r.Submit(func() {
-			*slot = time.Since(submitted)
-			a.work()
-		})
+		a.r.Submit(timed(&a.lat[i], &a.fromDue[i], due, a.work))
 		if i == len(a.lat)-1 {
 			a.last = time.Now()
 		}

@@ -35,6 +35,10 @@ type Sizes struct {
 	IdleTasks int // warm-up tasks, each holding a worker until all have started
 	IdleCap   int
 	IdleFor   time.Duration // the idle window whose CPU time is measured
+
+	HammerSubmitters int // goroutines looping on a nonblocking Submit, beside one blocking submitter
+	HammerCap        int
+	HammerFor        time.Duration // how long they all submit
 }
 
 // Full returns the sizes of issue 3.
@@ -48,6 +52,7 @@ func Full() Sizes {
 		LatencyTasks: 200_000, LatencyCap: 1000, LatencyRate: 100_000,
 		ServerTasks: 200_000, ServerCap: 1000, ServerRate: 50_000, ServerSubmitters: 256,
 		IdleTasks: 1000, IdleCap: 1000, IdleFor: 5 * time.Second,
+		HammerSubmitters: 16, HammerCap: 2, HammerFor: 2 * time.Second,
 	}
 }
 
@@ -55,7 +60,7 @@ func Full() Sizes {
 // to finish in a few minutes on two cores: sleepy at a tenth (100,000
 // tasks, capacity 5,000), the burst sampled for 3 s instead of 10 s, a
 // quarter of the latency and server tasks, an idle window of 2 s instead of
-// 5 s; tiny and parallel at full size.
+// 5 s; tiny, parallel and hammering at full size.
 func Quick() Sizes {
 	s := Full()
 	s.SleepyTasks, s.SleepyCap = 100_000, 5_000
@@ -68,9 +73,10 @@ func Quick() Sizes {
 
 // Scale multiplies every task count by f, and the capacities of sleepy,
 // burst and idle with them so that each still runs the same number of
-// rounds. Rates and the number of server submitters stay. Below f = 1 the
-// burst's sampling offsets and the idle window shrink by f too, so that a
-// smoke run stays short; its curve then no longer shows real expiry times.
+// rounds. Rates and the numbers of submitters stay. Below f = 1 the
+// burst's sampling offsets, the idle window and the hammering's duration
+// shrink by f too, so that a smoke run stays short; its curve then no
+// longer shows real expiry times.
 func (s Sizes) Scale(f float64) Sizes {
 	n := func(x int) int { return max(1, int(math.Round(float64(x)*f))) }
 	s.TinyTasks, s.ParallelTasks, s.LatencyTasks = n(s.TinyTasks), n(s.ParallelTasks), n(s.LatencyTasks)
@@ -80,6 +86,7 @@ func (s Sizes) Scale(f float64) Sizes {
 	s.IdleTasks, s.IdleCap = n(s.IdleTasks), n(s.IdleCap)
 	if f < 1 {
 		s.IdleFor = time.Duration(float64(s.IdleFor) * f)
+		s.HammerFor = time.Duration(float64(s.HammerFor) * f)
 		at := make([]time.Duration, len(s.BurstAt))
 		for i, d := range s.BurstAt {
 			at[i] = time.Duration(float64(d) * f)

@@ -148,3 +148,25 @@ func BenchmarkIdle(b *testing.B) {
 		b.ReportMetric(float64(res.Parked), "parked-goroutines")
 	})
 }
+
+// BenchmarkHammering: one op is 16 goroutines looping on a nonblocking
+// Submit at capacity 2 with no queue, beside one blocking submitter, for
+// 2 s; it reports the tasks completed per second and the blocking
+// submitter's worst wait. Contenders without a nonblocking mode are left out.
+func BenchmarkHammering(b *testing.B) {
+	s := sizes()
+	for _, c := range contender.All() {
+		nb := contender.NonblockingOf(c.Name)
+		if nb.Start == nil {
+			continue
+		}
+		b.Run(fmt.Sprintf("c=%s/cap=%d", c.Name, s.HammerCap), func(b *testing.B) {
+			var res workload.HammerResult
+			for b.Loop() {
+				res = workload.Hammering(nb, s.HammerCap, s.HammerSubmitters, s.HammerFor)
+			}
+			b.ReportMetric(res.PerSecond, "tasks/s")
+			b.ReportMetric(float64(res.BlockingWorst.Nanoseconds())/1e6, "worst-blocking-wait-ms")
+		})
+	}
+}

@@ -77,12 +77,45 @@ func TestBurstSamplesAtEveryOffset(t *testing.T) {
 	assert.Len(t, res.Samples, len(at))
 }
 
+// assertQuantiles checks that each series of quantiles is ordered, and that
+// the latency from the due time is never below submit-to-start: every task's
+// due time is at or before its submission.
+func assertQuantiles(t *testing.T, res workload.LatencyResult) {
+	t.Helper()
+	for _, q := range [][4]time.Duration{{res.P50, res.P99, res.P999, res.Max}, {res.DueP50, res.DueP99, res.DueP999, res.DueMax}} {
+		assert.LessOrEqual(t, q[0], q[1])
+		assert.LessOrEqual(t, q[1], q[2])
+		assert.LessOrEqual(t, q[2], q[3])
+	}
+	assert.Positive(t, res.DueMax)
+	assert.GreaterOrEqual(t, res.DueP50, res.P50)
+	assert.GreaterOrEqual(t, res.DueP99, res.P99)
+	assert.GreaterOrEqual(t, res.DueP999, res.P999)
+	assert.GreaterOrEqual(t, res.DueMax, res.Max)
+}
+
 func TestLatencyQuantilesAreOrdered(t *testing.T) {
-	res := workload.Latency(some(t)[1], 100, 2000, 100_000, func() {})
-	assert.LessOrEqual(t, res.P50, res.P99)
-	assert.LessOrEqual(t, res.P99, res.P999)
-	assert.LessOrEqual(t, res.P999, res.Max)
-	assert.Positive(t, res.Rate)
+	for _, c := range some(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			res := workload.Latency(c, 100, 2000, 100_000, func() {})
+			assertQuantiles(t, res)
+			assert.Positive(t, res.Rate)
+		})
+	}
+}
+
+func TestLatencyFromTheDueTimeCountsABlockedSubmitter(t *testing.T) {
+	// At capacity 1, tasks of 1 ms offered every 100 µs make a blocking
+	// Submit late, and the later tasks start ever further behind their due
+	// times: the last of 100 is due at 9.9 ms but cannot start before the
+	// 99 before it have slept 1 ms each, so at least 89 ms after its due
+	// time; and the submitter offered no more than about 1,000 tasks/s.
+	c, ok := contender.Find("ants") // ants' Submit blocks at capacity
+	require.True(t, ok)
+	res := workload.Latency(c, 1, 100, 10_000, func() { time.Sleep(time.Millisecond) })
+	assertQuantiles(t, res)
+	assert.GreaterOrEqual(t, res.DueMax, 89*time.Millisecond)
+	assert.Less(t, res.Rate, 5_000.0, "the blocked submitter fell behind the offered 10,000/s")
 }
 
 func TestServerRunsEveryTaskFromManySubmitters(t *testing.T) {
@@ -91,9 +124,7 @@ func TestServerRunsEveryTaskFromManySubmitters(t *testing.T) {
 			var n atomic.Int64
 			res := workload.Server(c, 100, 2003, 64, 50_000, 1, func() { n.Add(1) })
 			assert.EqualValues(t, 2003, n.Load(), "every share submitted, 2003 not a multiple of 64 on purpose")
-			assert.LessOrEqual(t, res.P50, res.P99)
-			assert.LessOrEqual(t, res.P99, res.P999)
-			assert.LessOrEqual(t, res.P999, res.Max)
+			assertQuantiles(t, res)
 			assert.Positive(t, res.Rate)
 			assert.GreaterOrEqual(t, res.CPUPerTask, 0.0)
 		})
@@ -154,6 +185,9 @@ func TestScaleKeepsTheShape(t *testing.T) {
 	assert.Equal(t, full.ServerSubmitters, s.ServerSubmitters)
 	assert.Equal(t, 10, s.IdleTasks)
 	assert.Equal(t, 50*time.Millisecond, s.IdleFor)
+	assert.Equal(t, 20*time.Millisecond, s.HammerFor)
+	assert.Equal(t, full.HammerSubmitters, s.HammerSubmitters)
+	assert.Equal(t, full.HammerCap, s.HammerCap)
 }
 
 func TestSampleMinusNeverGoesNegative(t *testing.T) {
@@ -162,4 +196,21 @@ func TestSampleMinusNeverGoesNegative(t *testing.T) {
 	assert.Equal(t, workload.Sample{}, a.Minus(b))
 	assert.Equal(t, workload.Sample{Goroutines: 2, StackBytes: 10}, b.Minus(a))
 	assert.Positive(t, workload.Read().Goroutines)
+}
+
+func TestHammeringRunsEveryAcceptedTaskOnce(t *testing.T) {
+	for _, name := range []string{"tide", "ants", "pond", "errgroup"} {
+		t.Run(name, func(t *testing.T) {
+			nb := contender.NonblockingOf(name)
+			require.NotNil(t, nb.Start)
+			res := workload.Hammering(nb, 2, 8, 20*time.Millisecond)
+			assert.GreaterOrEqual(t, res.Window, 20*time.Millisecond)
+			assert.GreaterOrEqual(t, res.Accepted+res.Refused, uint64(8), "each looping submitter tried at least once")
+			assert.Positive(t, res.Blocking, "the blocking submitter got in at least once")
+			assert.Positive(t, res.BlockingWorst)
+			assert.Equal(t, res.Accepted+res.Blocking, res.Ran, "every accepted task ran once, no refused one did")
+			assert.LessOrEqual(t, res.Completed, res.Ran)
+			assert.InDelta(t, float64(res.Completed)/res.Window.Seconds(), res.PerSecond, 1e-6)
+		})
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/tidego/tide/bench/report"
 	"github.com/tidego/tide/bench/workload"
@@ -35,11 +36,11 @@ func charts(cfg config, res *results) []chart {
 			out = append(out, chart{"burst.svg", burstChart(cfg, res)})
 		case wLatency:
 			s := cfg.sizes
-			title := fmt.Sprintf("latency: submit-to-start at %s tasks/s, cap %s (median)", count(int(s.LatencyRate)), count(s.LatencyCap))
+			title := fmt.Sprintf("latency: due-to-start and submit-to-start at %s tasks/s, cap %s (median)", count(int(s.LatencyRate)), count(s.LatencyCap))
 			out = append(out, chart{"latency.svg", quantileChart(cfg, res.Latency, s.LatencyCap, title)})
 		case wServer:
 			s := cfg.sizes
-			title := fmt.Sprintf("server: submit-to-start, %s tasks/s from %d submitters, cap %s (median)",
+			title := fmt.Sprintf("server: due-to-start and submit-to-start, %s tasks/s from %d submitters, cap %s (median)",
 				count(int(s.ServerRate)), s.ServerSubmitters, count(s.ServerCap))
 			out = append(out, chart{"server.svg", quantileChart(cfg, res.Server, s.ServerCap, title)})
 		}
@@ -95,22 +96,25 @@ func burstChart(cfg config, res *results) report.Lines {
 	return c
 }
 
-// quantileChart: p50 and p99 submit-to-start latency by contender.
+// quantileChart: p50 and p99 latency by contender, from the due time and
+// from Submit.
 func quantileChart(cfg config, runs map[string][]latencyRun, capacity int, title string) report.Bars {
 	c := report.Bars{Title: title, YLabel: "µs", Categories: names(cfg)}
-	quantiles := []struct {
+	series := []struct {
 		name string
-		f    func(latencyRun) float64
+		f    func(latencyRun) time.Duration
 	}{
-		{"p50", func(r latencyRun) float64 { return float64(r.P50.Nanoseconds()) / 1e3 }},
-		{"p99", func(r latencyRun) float64 { return float64(r.P99.Nanoseconds()) / 1e3 }},
+		{"p50 due-to-start", fromDue.p50},
+		{"p99 due-to-start", fromDue.p99},
+		{"p50 submit-to-start", fromSubmit.p50},
+		{"p99 submit-to-start", fromSubmit.p99},
 	}
-	for _, q := range quantiles {
-		series := report.Series{Name: q.name}
+	for _, q := range series {
+		s := report.Series{Name: q.name}
 		for _, n := range c.Categories {
-			series.Values = append(series.Values, summarize(runs[key(n, capacity)], q.f).Median)
+			s.Values = append(s.Values, summarize(runs[key(n, capacity)], func(r latencyRun) float64 { return float64(q.f(r)) / 1e3 }).Median)
 		}
-		c.Series = append(c.Series, series)
+		c.Series = append(c.Series, s)
 	}
 	return c
 }

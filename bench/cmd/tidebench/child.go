@@ -110,6 +110,12 @@ func runInChild(cs childSpec) (any, error) {
 		return workload.Server(c, capacity, s.ServerTasks, s.ServerSubmitters, s.ServerRate, cs.Seed, task), nil
 	case wIdle:
 		return workload.Idle(c, capacity, s.IdleTasks, s.IdleFor), nil
+	case wHammering:
+		nb := contender.NonblockingOf(c.Name)
+		if nb.Start == nil {
+			return nil, fmt.Errorf("%s has no nonblocking mode: %s", c.Name, nb.Skip)
+		}
+		return workload.Hammering(nb, capacity, s.HammerSubmitters, s.HammerFor), nil
 	}
 	return nil, fmt.Errorf("unknown workload %q", cs.Job.Workload)
 }

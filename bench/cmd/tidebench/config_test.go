@@ -158,3 +158,17 @@ func TestCPUCellsGiveMicrosecondsAndTheRatio(t *testing.T) {
 	assert.Equal(t, []string{"2.00", "2.00×"}, cpuCells(runs, base, cpu))
 	assert.Equal(t, []string{"2.00", "—"}, cpuCells(runs, nil, cpu), "no baseline, no ratio")
 }
+
+func TestHammeringPlansOnlyTheContendersWithANonblockingMode(t *testing.T) {
+	cfg, err := parseFlags([]string{"-only", "hammering,tide,ants,workerpool,conc", "-runs", "2"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, []string{wHammering}, cfg.workloads)
+	got := map[string]int{}
+	for _, j := range plan(cfg) {
+		assert.Equal(t, cfg.sizes.HammerCap, j.Cap)
+		got[j.Contender]++
+	}
+	assert.Equal(t, map[string]int{"tide": 2, "ants": 2}, got, "raw, workerpool and conc have no nonblocking mode")
+	assert.Equal(t, 2, cfg.sizes.HammerCap)
+	assert.Equal(t, 16, cfg.sizes.HammerSubmitters)
+}

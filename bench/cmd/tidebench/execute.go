@@ -10,8 +10,9 @@ import (
 )
 
 // execute calibrates the tiny task, then runs every planned job and
-// collects the results.
-func execute(cfg config, bar progress) (*results, error) {
+// collects the results, telling bar what it does and that the files will go
+// to dir.
+func execute(cfg config, dir string, bar progress) (*results, error) {
 	start := time.Now()
 	res := newResults()
 	res.Machine = report.ThisMachine(start)
@@ -22,14 +23,15 @@ func execute(cfg config, bar progress) (*results, error) {
 	res.TaskCost = workload.TaskCost(workload.CPUTask(res.Rounds), 100_000)
 
 	jobs := plan(cfg)
-	bar.start(len(jobs))
-	defer bar.finish()
+	bar.start(len(jobs), dir)
 	for _, j := range jobs {
 		bar.step(j.String())
 		if err := runJob(cfg, res, j); err != nil {
+			bar.finish(true)
 			return nil, fmt.Errorf("%s: %w", j, err)
 		}
 	}
+	bar.finish(false)
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
@@ -53,6 +55,8 @@ func runJob(cfg config, res *results, j job) error {
 		return runIn(spec, res.Server, k)
 	case wIdle:
 		return runIn(spec, res.Idle, k)
+	case wHammering:
+		return runIn(spec, res.Hammering, k)
 	}
 	return fmt.Errorf("unknown workload %q", j.Workload)
 }

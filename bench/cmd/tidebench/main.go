@@ -1,5 +1,5 @@
 // Command tidebench compares tide with raw goroutines and the other Go
-// goroutine pools on seven workloads, prints Markdown tables and writes them
+// goroutine pools on eight workloads, prints Markdown tables and writes them
 // with SVG charts to a fresh temporary directory, or with -publish to
 // bench/results:
 //
@@ -39,12 +39,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tidebench:", err)
 		return 2
 	}
-	res, err := execute(cfg, newProgress(stdout, stderr))
+	dir, err := outDir(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "tidebench:", err)
 		return 1
 	}
-	if err := publish(cfg, res, stdout); err != nil {
+	res, err := execute(cfg, dir, newProgress(stdout, stderr))
+	if err != nil {
+		fmt.Fprintln(stderr, "tidebench:", err)
+		return 1
+	}
+	if err := publish(cfg, res, dir, stdout); err != nil {
 		fmt.Fprintln(stderr, "tidebench:", err)
 		return 1
 	}

@@ -37,15 +37,21 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 
 	out := stdout.String()
 	for _, title := range []string{"### tiny:", "### parallel submitters:", "### sleepy:", "### burst then idle:", "### latency:",
-		"### server:", "### idle:"} {
+		"### server:", "### idle:", "### hammering:"} {
 		assert.Contains(t, out, title)
 	}
 	assert.Contains(t, out, "- CPU: ")
 	assert.Contains(t, out, "- Go: go1.")
 	assert.Contains(t, out, "-size 0.01")
-	assert.Empty(t, stderr.String(), "no progress bar when stdout is not a terminal")
+	progress := stderr.String()
+	assert.Contains(t, progress, "files go to "+dir+"\n", "off a terminal, the output directory is said at the start")
+	assert.Regexp(t, `(?m)^tidebench: \[ *1/\d+ 0m\d\ds\] \S+ \S+ cap=\d+ \(run 1\)$`, progress, "and a line per job")
+	assert.Contains(t, progress, " jobs done in ")
 
-	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md", "server.md", "idle.md"} {
+	readme := readFile(t, dir, "README.md")
+	assert.Equal(t, 1, strings.Count(readme, cpuNote), "the CPU paragraph once, not under every table")
+
+	for _, md := range []string{"README.md", "tiny.md", "parallel.md", "sleepy.md", "burst.md", "latency.md", "server.md", "idle.md", "hammering.md"} {
 		assertTablesWellFormed(t, readFile(t, dir, md))
 	}
 	for _, svg := range []string{"tiny.svg", "sleepy-rss.svg", "burst.svg", "latency.svg", "server.svg"} {
@@ -64,7 +70,27 @@ func TestQuickProfileRunsEndToEndAtSmokeSize(t *testing.T) {
 		assert.GreaterOrEqual(t, runs[0].CPUPerTask, 0.0, k)
 	}
 	assert.Len(t, res.Server, len(contender.All()))
+	for k, runs := range res.Server {
+		assert.GreaterOrEqual(t, runs[0].DueP99, runs[0].P99, "due-to-start recorded beside submit-to-start: %s", k)
+		assert.Positive(t, runs[0].DueMax, k)
+	}
+	assert.Regexp(t, `### latency: .*: due-to-start latency\n`, out)
+	assert.Regexp(t, `### server: .*: submit-to-start latency\n`, out)
+	assert.Equal(t, 1, strings.Count(readFile(t, dir, "server.md"), dueNote), "server.md explains due-to-start once")
 	assert.Len(t, res.Idle, len(contender.All()))
+	hammered := 0
+	for _, name := range contender.Names() {
+		if contender.NonblockingOf(name).Start == nil {
+			assert.NotContains(t, res.Hammering, key(name, res.Sizes.HammerCap), "skipped, no nonblocking mode")
+			continue
+		}
+		hammered++
+		runs := res.Hammering[key(name, res.Sizes.HammerCap)]
+		require.Len(t, runs, 3, name)
+		assert.Equal(t, runs[0].Accepted+runs[0].Blocking, runs[0].Ran, name)
+	}
+	assert.Len(t, res.Hammering, hammered)
+	assert.Contains(t, out, "Not run, having no nonblocking mode: raw (")
 	assert.Contains(t, out, "Written to "+dir+": ")
 }
 

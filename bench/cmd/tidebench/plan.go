@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/tidego/tide/bench/contender"
 )
 
 // job is one measurement: one contender on one workload at one capacity.
@@ -37,6 +39,9 @@ func plan(cfg config) []job {
 			}
 			var round []job
 			for _, c := range cfg.contenders {
+				if !runsOn(c.Name, w) {
+					continue
+				}
 				for _, capacity := range capacities(cfg, w) {
 					round = append(round, job{Workload: w, Contender: c.Name, Cap: capacity, Run: run})
 				}
@@ -49,6 +54,12 @@ func plan(cfg config) []job {
 		}
 		jobs = append(jobs, batch...)
 	}
+}
+
+// runsOn reports whether contender c takes part in workload w: the
+// hammering workload needs a nonblocking mode, which not every contender has.
+func runsOn(c, w string) bool {
+	return w != wHammering || contender.NonblockingOf(c).Start != nil
 }
 
 // capacities are the capacities workload w runs at.
@@ -67,6 +78,8 @@ func capacities(cfg config, w string) []int {
 		return []int{s.ServerCap}
 	case wIdle:
 		return []int{s.IdleCap}
+	case wHammering:
+		return []int{s.HammerCap}
 	default:
 		return []int{s.LatencyCap}
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -10,19 +12,23 @@ import (
 
 // progress follows the jobs of a run.
 type progress interface {
-	start(total int)
+	// start announces total jobs, whose files will go to dir.
+	start(total int, dir string)
+	// step marks the previous job done and names the one starting.
 	step(desc string)
-	finish()
+	// finish ends the progress; failed says the job last begun failed.
+	finish(failed bool)
 }
 
 // newProgress returns a bar drawn on stderr when both stdout and stderr are
-// terminals, and nothing otherwise, so that piped or logged output holds
-// only the tables.
+// terminals, and plain lines on stderr otherwise (a job per line), so that
+// a run piped or logged says what it is doing while stdout holds only the
+// tables.
 func newProgress(stdout, stderr io.Writer) progress {
 	if isTerminal(stdout) && isTerminal(stderr) {
 		return &bar{w: stderr}
 	}
-	return quiet{}
+	return &lines{w: stderr, now: time.Now}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -30,21 +36,50 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// quiet is the progress of a run that is not watched.
-type quiet struct{}
+// lines is the progress of a run that is not on a terminal: a line where
+// the files will go, a line per job as it starts with the time since the
+// run began, and a line at the end.
+type lines struct {
+	w     io.Writer
+	now   func() time.Time
+	began time.Time
+	total int
+	n     int // steps begun
+}
 
-func (quiet) start(int)   {}
-func (quiet) step(string) {}
-func (quiet) finish()     {}
+func (l *lines) start(total int, dir string) {
+	l.began, l.total, l.n = l.now(), total, 0
+	fmt.Fprintf(l.w, "tidebench: %d jobs, each in a child process; files go to %s\n", total, dir)
+}
 
-// bar is a progress bar on a terminal.
+func (l *lines) step(desc string) {
+	l.n++
+	fmt.Fprintf(l.w, "tidebench: [%*d/%d %s] %s\n", len(fmt.Sprint(l.total)), l.n, l.total, l.elapsed(), desc)
+}
+
+func (l *lines) finish(failed bool) {
+	if failed {
+		fmt.Fprintf(l.w, "tidebench: job %d of %d failed after %s\n", l.n, l.total, l.elapsed())
+		return
+	}
+	fmt.Fprintf(l.w, "tidebench: %d jobs done in %s\n", l.n, l.elapsed())
+}
+
+// elapsed is the time since start, to the second: "1m05s".
+func (l *lines) elapsed() string {
+	d := l.now().Sub(l.began).Round(time.Second)
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// bar is a progress bar on a terminal, where stdout names the output
+// directory at the end.
 type bar struct {
 	w  io.Writer
 	pb *progressbar.ProgressBar
 	n  int // steps begun
 }
 
-func (b *bar) start(total int) {
+func (b *bar) start(total int, _ string) {
 	b.pb = progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(b.w),
 		progressbar.OptionShowCount(),
@@ -56,7 +91,6 @@ func (b *bar) start(total int) {
 	)
 }
 
-// step marks the previous job done and names the one starting.
 func (b *bar) step(desc string) {
 	if b.n > 0 {
 		_ = b.pb.Add(1)
@@ -65,7 +99,7 @@ func (b *bar) step(desc string) {
 	b.pb.Describe(desc)
 }
 
-func (b *bar) finish() {
+func (b *bar) finish(bool) {
 	_ = b.pb.Finish()
 	_ = b.pb.Clear()
 }

@@ -14,25 +14,21 @@ import (
 // writer is where charts and tables are written.
 type writer = io.Writer
 
-// publish prints the results as Markdown to stdout and writes them to the
-// output directory (see outDir), then says where: README.md (everything),
-// one .md per workload, the SVG charts and results.json (every measurement).
-func publish(cfg config, res *results, stdout io.Writer) error {
+// publish prints the results as Markdown to stdout and writes them to dir
+// (see outDir), then says where: README.md (everything), one .md per
+// workload, the SVG charts and results.json (every measurement).
+func publish(cfg config, res *results, dir string, stdout io.Writer) error {
 	byWorkload := tables(cfg, res)
 	var doc strings.Builder
 	doc.WriteString(header(cfg, res))
+	var all []report.Table
 	for _, w := range cfg.workloads {
-		for _, t := range byWorkload[w] {
-			if err := t.WriteMarkdown(&doc); err != nil {
-				return err
-			}
-		}
+		all = append(all, byWorkload[w]...)
 	}
-	if _, err := io.WriteString(stdout, doc.String()); err != nil {
+	if err := report.WriteTables(&doc, all...); err != nil {
 		return err
 	}
-	dir, err := outDir(cfg)
-	if err != nil {
+	if _, err := io.WriteString(stdout, doc.String()); err != nil {
 		return err
 	}
 	written := []string{"README.md"}
@@ -59,7 +55,7 @@ func publish(cfg config, res *results, stdout io.Writer) error {
 	if cfg.out == "" && !cfg.publish {
 		where += " (a new temporary directory; -publish writes bench/results instead)"
 	}
-	_, err = fmt.Fprintf(stdout, "Written to %s: %s\n", where, strings.Join(written, ", "))
+	_, err := fmt.Fprintf(stdout, "Written to %s: %s\n", where, strings.Join(written, ", "))
 	return err
 }
 
@@ -90,7 +86,7 @@ func profileNote(cfg config) string {
 	if cfg.profile == "quick" {
 		note = "quick: scaled down to finish in a few minutes on 2 cores: sleepy 100,000 tasks at cap 5,000 " +
 			"(full: 1,000,000 at 50,000), burst sampled for 3 s (full: 10 s), latency and server 50,000 tasks (full: 200,000), " +
-			"idle window 2 s (full: 5 s); tiny and parallel at full size. Run with -full for the full sizes"
+			"idle window 2 s (full: 5 s); tiny, parallel and hammering at full size. Run with -full for the full sizes"
 	}
 	if cfg.size != 1 {
 		note += fmt.Sprintf("; every task count scaled by -size %g", cfg.size)
@@ -109,12 +105,7 @@ func writeTables(dir, name, provenance string, ts []report.Table) error {
 		if _, err := io.WriteString(w, provenance); err != nil {
 			return err
 		}
-		for _, t := range ts {
-			if err := t.WriteMarkdown(w); err != nil {
-				return err
-			}
-		}
-		return nil
+		return report.WriteTables(w, ts...)
 	})
 }
 

@@ -29,6 +29,8 @@ type results struct {
 	Latency  map[string][]latencyRun
 	Server   map[string][]latencyRun
 	Idle     map[string][]idleRun
+	// Hammering has only the contenders with a nonblocking mode.
+	Hammering map[string][]hammerRun
 }
 
 // proc is what the parent learns of the child process that ran a job.
@@ -66,16 +68,21 @@ type (
 		workload.IdleResult
 		proc
 	}
+	hammerRun struct {
+		workload.HammerResult
+		proc
+	}
 )
 
 func newResults() *results {
 	return &results{
-		Tiny:     map[string][]costRun{},
-		Parallel: map[string][]costRun{},
-		Sleepy:   map[string][]sleepyRun{},
-		Burst:    map[string][]burstRun{},
-		Latency:  map[string][]latencyRun{},
-		Server:   map[string][]latencyRun{},
-		Idle:     map[string][]idleRun{},
+		Tiny:      map[string][]costRun{},
+		Parallel:  map[string][]costRun{},
+		Sleepy:    map[string][]sleepyRun{},
+		Burst:     map[string][]burstRun{},
+		Latency:   map[string][]latencyRun{},
+		Server:    map[string][]latencyRun{},
+		Idle:      map[string][]idleRun{},
+		Hammering: map[string][]hammerRun{},
 	}
 }

@@ -93,7 +93,7 @@ func sleepyTable(cfg config, res *results) report.Table {
 		Notes: []string{fmt.Sprintf("At the cap, the ideal wall time is %.2f s. Peak RSS is the child process's own high-water mark (VmHWM); "+
 			"peak goroutines and stack memory are sampled every 5 ms, the process's baseline subtracted.",
 			float64(s.SleepyTasks)/float64(max(1, s.SleepyCap))*s.SleepyFor.Seconds()),
-			cpuNote + " Here the op runs from the pool's start to the end of Wait, the 5 ms sampler included."},
+			cpuNote, "CPU µs/task here counts from the pool's start to the end of Wait, the 5 ms sampler included."},
 	}
 	for _, c := range cfg.contenders {
 		rs := res.Sleepy[key(c.Name, s.SleepyCap)]
@@ -117,7 +117,7 @@ func burstTables(cfg config, res *results) []report.Table {
 		count(s.BurstTasks), s.BurstFor, count(s.BurstCap), medianOf(cfg.runs[wBurst]))
 	g := report.Table{Title: title + ": live goroutines", Header: []string{"contender", "burst s", "peak RSS MiB", "CPU µs/task", "× raw"},
 		Notes: []string{"Goroutines beyond the process's own before the pool started, at each time after the burst's Wait returned; " +
-			"then once more after a forced GC.", cpuNote + " Here the op is the burst: from the first Submit to the end of Wait."}}
+			"then once more after a forced GC.", cpuNote, "CPU µs/task here counts the burst: from the first Submit to the end of Wait."}}
 	m := report.Table{Title: title + ": goroutine stack memory (MiB)", Header: []string{"contender"},
 		Notes: []string{"Stack memory (runtime/metrics /memory/classes/heap/stacks:bytes) beyond the baseline. The runtime keeps the stacks of " +
 			"exited goroutines until the next GC, which an idle program may not run for minutes: the last column forces one."}}
@@ -201,11 +201,13 @@ func tables(cfg config, res *results) map[string][]report.Table {
 		case wBurst:
 			out[w] = burstTables(cfg, res)
 		case wLatency:
-			out[w] = []report.Table{latencyTable(cfg, res)}
+			out[w] = latencyTables(cfg, res)
 		case wServer:
-			out[w] = []report.Table{serverTable(cfg, res)}
+			out[w] = serverTables(cfg, res)
 		case wIdle:
 			out[w] = []report.Table{idleTable(cfg, res)}
+		case wHammering:
+			out[w] = []report.Table{hammeringTable(cfg, res)}
 		}
 	}
 	return out
