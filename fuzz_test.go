@@ -71,6 +71,7 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 		ft.cancel()
 		h.waiters = slices.DeleteFunc(h.waiters, func(w *fuzzTask) bool { return w == ft })
 		ft.decide(context.Canceled)
+		h.waitEnded(ft)
 		return fmt.Sprintf("cancel the SubmitContext of task %d", ft.id)
 	},
 	func(h *fuzzHarness, _ int) string {
@@ -132,6 +133,8 @@ type fuzzTask struct {
 	decided bool               // the model knows the outcome
 	want    error              // the outcome, once decided
 	got     bool               // the outcome was received and checked
+	waiting bool               // its submitter waited for room (from since)
+	since   time.Time
 }
 
 func (ft *fuzzTask) openGate() { ft.open.Do(func() { close(ft.gate) }) }
@@ -231,6 +234,11 @@ func (h *fuzzHarness) submit(how, arg int) string {
 	if !ft.decided && h.nonblocking && how != viaGo {
 		h.waiters = h.waiters[:len(h.waiters)-1]
 		ft.decide(tide.ErrPoolOverload)
+		h.n.Overloaded++
+	}
+	if !ft.decided { // the wait figures: counted as the wait begins, its time as it ends
+		ft.waiting, ft.since = true, time.Now()
+		h.n.WaitCount++
 	}
 	return fmt.Sprintf("%s task %d (%s)", [...]string{"Submit", "Go", "SubmitContext"}[how], ft.id, ft.kind.name)
 }
@@ -317,6 +325,7 @@ func (h *fuzzHarness) refill() {
 	for len(h.waiters) > 0 && h.hand(h.waiters[0], true) {
 		h.n.Submitted++
 		h.waiters[0].decide(nil)
+		h.waitEnded(h.waiters[0])
 		h.waiters = h.waiters[1:]
 	}
 }
@@ -347,6 +356,13 @@ func (h *fuzzHarness) cascade() {
 	}
 }
 
+// waitEnded adds the wait of ft's submitter, if it waited, to the wait figures.
+func (h *fuzzHarness) waitEnded(ft *fuzzTask) {
+	if ft.waiting {
+		h.n.WaitDuration += time.Since(ft.since)
+	}
+}
+
 func (h *fuzzHarness) retireBottom(n int) {
 	h.idle = slices.Delete(h.idle, 0, n)
 	h.n.Workers -= n
@@ -358,6 +374,7 @@ func (h *fuzzHarness) release() {
 	h.retireBottom(len(h.idle))
 	for _, ft := range h.waiters {
 		ft.decide(tide.ErrPoolClosed)
+		h.waitEnded(ft)
 	}
 	h.waiters = nil
 }

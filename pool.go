@@ -48,6 +48,10 @@ type scheduler interface {
 	releaseTimeout(d time.Duration) error
 	shutdown(ctx context.Context) error
 	notePanic()
+	helpStart()
+	helpEnd(panicked bool)
+	leftoverReached()
+	selfFinish(panicked bool)
 	isClosed() bool
 	stats() Stats
 }
@@ -303,10 +307,12 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mode waitMode) error
 		return nil
 	}
 	if !e.mayWait(mode) {
+		e.counts.overloaded++
 		e.unlock()
 		return ErrPoolOverload
 	}
-	w := &waiter[T]{it: it, done: make(chan error, 1)}
+	w := &waiter[T]{it: it, done: make(chan error, 1), since: e.cfg.clock.Now()}
+	e.counts.waitCount++
 	w.elem = e.waiters.PushBack(w)
 	e.unlock()
 	return e.await(ctx, w)
