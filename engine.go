@@ -112,6 +112,7 @@ func (e *engine[T]) finishLocked(panicked bool) {
 	}
 	if e.counted > 0 { // an item that counted itself (helping.go)
 		e.counted--
+		e.checkDrainedLocked()
 		return
 	}
 	e.completeLocked()
@@ -122,7 +123,18 @@ func (e *engine[T]) finishLocked(panicked bool) {
 func (e *engine[T]) completeLocked() {
 	e.running--
 	e.counts.completed++
-	if e.drained != nil && e.counts.completed == e.counts.submitted {
+	e.checkDrainedLocked()
+}
+
+// idleLocked reports whether every accepted task has finished and been
+// counted, leftovers of helped tasks included. Caller holds e.mu.
+func (e *engine[T]) idleLocked() bool {
+	return e.counts.completed == e.counts.submitted && e.leftovers == 0 && e.counted == 0
+}
+
+// checkDrainedLocked wakes Wait once the pool is idle. Caller holds e.mu.
+func (e *engine[T]) checkDrainedLocked() {
+	if e.drained != nil && e.idleLocked() {
 		close(e.drained)
 		e.drained = nil
 	}
@@ -131,7 +143,7 @@ func (e *engine[T]) completeLocked() {
 // wait blocks until every task accepted so far has finished.
 func (e *engine[T]) wait() {
 	e.mu.Lock()
-	if e.counts.completed == e.counts.submitted {
+	if e.idleLocked() {
 		e.unlock()
 		return
 	}
