@@ -289,9 +289,11 @@ func (g *Group) helpOne() bool {
 		return false
 	}
 	s := t.p.s
+	fn := t.fn
+	t.fn = nil
 	s.helpStart()
 	lend(func() {
-		guard(t.fn, func(err error, panicked bool) {
+		guard(fn, func(err error, panicked bool) {
 			s.helpEnd(panicked)
 			g.end(err, true)
 		})
@@ -321,7 +323,9 @@ func (t *groupTask) work() {
 		t.p.s.leftoverReached()
 		return
 	}
-	t.g.run(t.p, t.fn)
+	fn := t.fn
+	t.fn = nil // the group's list may hold t a while longer: not the task
+	t.g.run(t.p, fn)
 }
 
 // run runs task as one of the group's, on p (nil for a bubble's goroutine):

@@ -62,11 +62,24 @@ type scheduler interface {
 // worker counts as spawned when it is handed its first task; if a busy
 // worker takes that task over before the new worker's goroutine has
 // started (see doc/scheduler.md), the new worker counts as retired at once.
+//
+// A group's or a future's task that its waiter runs (see [Group.Wait] and
+// [Future.Wait]) leaves Waiting and counts in Running while the waiter runs
+// it, then in Completed (and Panicked, once, if it panicked); the item it
+// leaves in the queue counts nowhere, but takes its queue slot until a
+// worker reaches it and skips it. So Running may exceed Workers - Idle by
+// the number of tasks their waiters run.
+//
+// WaitCount counts a submission as it begins to wait for room;
+// WaitDuration adds its wait, read on the pool's clock ([WithClock]), when
+// the wait ends: accepted, refused by Release, or abandoned by its context.
+// Only a submission that waits reads the clock. Overloaded counts every
+// refusal with ErrPoolOverload, a TryGo's included.
 type Stats struct {
 	Capacity  int    // -1 when unlimited
 	Workers   int    // live worker goroutines (running + idle)
 	Idle      int    // workers parked, waiting for a task
-	Running   int    // tasks executing now
+	Running   int    // tasks executing now, on workers or on their waiters
 	Waiting   int    // tasks queued, not yet started
 	Blocked   int    // submitters waiting for room
 	Submitted uint64 // tasks accepted
