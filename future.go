@@ -2,6 +2,7 @@ package tide
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 )
@@ -74,7 +75,7 @@ func submitFuture[T any](ctx context.Context, op string, p *Pool, fn func() (T, 
 		f.refuse(opErr(op, ErrSynctestBubble))
 	default:
 		if err := p.s.submitFunc(ctx, f.work, waitAsConfigured); err != nil {
-			if err == ctx.Err() {
+			if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) { // unchanged, as SubmitContext returns it
 				f.refuse(err)
 			} else {
 				f.refuse(opErr(op, err))

@@ -105,7 +105,7 @@ func TestHelpedPanic(t *testing.T) {
 			err := inner.Wait()
 			var pe *tide.PanicError
 			if !errors.As(err, &pe) || pe.Value != "leaf" {
-				return fmt.Errorf("inner Wait returned %v, not the leaf's PanicError", err)
+				return fmt.Errorf("inner Wait returned %w, not the leaf's PanicError", err)
 			}
 			return nil
 		})
