@@ -200,3 +200,16 @@ func TestContextForms(t *testing.T) {
 		assert.ErrorIs(t, err, tide.ErrNilContext)
 	})
 }
+
+// TestFutureReadyAfterCount proves that a Future is ready only once the pool
+// has counted its task, as completed and as panicked: Stats right after
+// Wait already shows both, whether a worker or the waiter ran it.
+func TestFutureReadyAfterCount(t *testing.T) {
+	p := pooltest.New(t, tide.WithCapacity(2))
+	for round := range uint64(500) {
+		_, err := tide.SubmitFuture(p, func() (int, error) { panic("counted") }).Wait()
+		require.ErrorIs(t, err, tide.ErrPanic)
+		st := p.Stats()
+		require.Equal(t, [2]uint64{round + 1, round + 1}, [2]uint64{st.Completed, st.Panicked}, "round %d", round)
+	}
+}
