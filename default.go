@@ -1,6 +1,7 @@
 package tide
 
 import (
+	"context"
 	"flag"
 	"log/slog"
 	"runtime/debug"
@@ -104,4 +105,19 @@ func goInBubble(task func()) {
 		}()
 		task()
 	}()
+}
+
+// GroupContext returns a new group whose tasks run as the zero Group's do
+// (on the default pool, or inside a [testing/synctest] bubble on new
+// goroutines of the bubble), and a context derived from ctx: the default
+// pool's [golang.org/x/sync/errgroup.WithContext]. The context is cancelled,
+// with the error as its [context.Cause], when the group records its first
+// error, and in any case when Wait returns. On a nil ctx it panics with an
+// error matching [ErrNilContext], as [context.WithCancel] does.
+func GroupContext(ctx context.Context) (*Group, context.Context) {
+	if ctx == nil {
+		panic(opErr("GroupContext", ErrNilContext))
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	return &Group{cancel: cancel}, ctx
 }

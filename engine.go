@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tidego/tide/internal/queue"
 )
@@ -41,11 +42,18 @@ type engine[T any] struct {
 	reaping  bool                 // guarded by mu; the reaper goroutine is running
 	drained  chan struct{}        // guarded by mu; closed when every accepted task has finished; nil when nobody waits
 	counts   counters             // guarded by mu
+
+	// Helping waiters (helping.go, doc/scheduler.md).
+	helping   int // guarded by mu; tasks running on the goroutine that waits for them
+	leftovers int // guarded by mu; items whose task a waiter claimed, not yet reached by a worker
+	counted   int // guarded by mu; items that counted their own end: so many finishLocked calls count nothing
 }
 
 // counters are the cumulative counts reported by Stats.
 type counters struct {
 	submitted, completed, panicked, spawned, retired uint64
+	waitCount, overloaded                            uint64
+	waitDuration                                     time.Duration
 }
 
 // item is one task: a closure, or an argument for engine.fn.
@@ -99,12 +107,34 @@ func (e *engine[T]) floorLocked() int { return min(e.cfg.minWorkers, e.capacity)
 
 // finishLocked counts one task as finished. Caller holds e.mu.
 func (e *engine[T]) finishLocked(panicked bool) {
-	e.running--
-	e.counts.completed++
 	if panicked {
 		e.counts.panicked++
 	}
-	if e.drained != nil && e.counts.completed == e.counts.submitted {
+	if e.counted > 0 { // an item that counted itself (helping.go)
+		e.counted--
+		e.checkDrainedLocked()
+		return
+	}
+	e.completeLocked()
+}
+
+// completeLocked counts one task as completed, no longer running.
+// Caller holds e.mu.
+func (e *engine[T]) completeLocked() {
+	e.running--
+	e.counts.completed++
+	e.checkDrainedLocked()
+}
+
+// idleLocked reports whether every accepted task has finished and been
+// counted, leftovers of helped tasks included. Caller holds e.mu.
+func (e *engine[T]) idleLocked() bool {
+	return e.counts.completed == e.counts.submitted && e.leftovers == 0 && e.counted == 0
+}
+
+// checkDrainedLocked wakes Wait once the pool is idle. Caller holds e.mu.
+func (e *engine[T]) checkDrainedLocked() {
+	if e.drained != nil && e.idleLocked() {
 		close(e.drained)
 		e.drained = nil
 	}
@@ -113,7 +143,7 @@ func (e *engine[T]) finishLocked(panicked bool) {
 // wait blocks until every task accepted so far has finished.
 func (e *engine[T]) wait() {
 	e.mu.Lock()
-	if e.counts.completed == e.counts.submitted {
+	if e.idleLocked() {
 		e.unlock()
 		return
 	}
@@ -157,14 +187,18 @@ func (e *engine[T]) stats() Stats {
 		Capacity:  capacityOrUnlimited(e.capacity),
 		Workers:   e.workers,
 		Idle:      e.idle.len(),
-		Running:   e.running,
-		Waiting:   e.queue.Len(),
+		Running:   e.running + e.helping,
+		Waiting:   max(e.queue.Len()-e.leftovers, 0),
 		Blocked:   e.waiters.Len(),
 		Submitted: e.counts.submitted,
 		Completed: e.counts.completed,
 		Panicked:  e.counts.panicked,
 		Spawned:   e.counts.spawned,
 		Retired:   e.counts.retired,
+
+		WaitCount:    e.counts.waitCount,
+		WaitDuration: e.counts.waitDuration,
+		Overloaded:   e.counts.overloaded,
 	}
 }
 

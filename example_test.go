@@ -308,3 +308,57 @@ func ExampleFuncPool_InvokeContext() {
 	// context deadline exceeded
 	// handled 1
 }
+
+// A tree of groups on a pool of capacity 1: each task fans out to its own
+// children and waits for them. The one worker runs the root's first task;
+// every Wait runs its own group's queued children, so the tree completes.
+func ExampleGroup_Wait() {
+	p, _ := tide.New(tide.WithCapacity(1))
+	defer p.Release()
+
+	var leaves atomic.Int32
+	var fanOut func(depth int) error
+	fanOut = func(depth int) error {
+		if depth == 0 {
+			leaves.Add(1)
+			return nil
+		}
+		g := p.Group()
+		for range 3 {
+			g.Go(func() error { return fanOut(depth - 1) })
+		}
+		return g.Wait()
+	}
+	err := fanOut(3)
+	fmt.Println(err, leaves.Load())
+	// Output: <nil> 27
+}
+
+func ExampleGroupContext() {
+	g, ctx := tide.GroupContext(context.Background())
+	g.Go(func() error { return errors.New("lookup failed") })
+	g.Go(func() error {
+		<-ctx.Done() // the first error cancels the others
+		return ctx.Err()
+	})
+	fmt.Println(g.Wait())
+	// Output: lookup failed
+}
+
+func ExampleSubmitFutureContext() {
+	p, _ := tide.New(tide.WithCapacity(1), tide.WithQueueSize(0))
+	defer p.Release()
+	hold := make(chan struct{})
+	p.Go(func() { <-hold }) // the pool is full
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	f := tide.SubmitFutureContext(ctx, p, func() (string, error) { return "never", nil })
+	_, err := f.Wait()
+	fmt.Println(err)
+	close(hold)
+	fmt.Println(p.Stats().WaitCount)
+	// Output:
+	// context deadline exceeded
+	// 1
+}

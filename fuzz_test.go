@@ -22,6 +22,8 @@ import (
 // the seeds under testdata/fuzz/FuzzPool are named after what they exercise.
 func FuzzPool(f *testing.F) {
 	f.Add(uint16(0x0012), []byte{0, 0, 0, 2, 3, 4, 16, 4, 9, 10})
+	// Capacity 1, unbounded queue, futures: two queued futures helped by their Wait, one panics.
+	f.Add(uint16(0x0819), []byte{0, 0, 55, 10, 21, 3, 3, 3, 10})
 	f.Fuzz(func(t *testing.T, setup uint16, ops []byte) {
 		if setup&(1<<10) != 0 { // one processor: one woken worker at a time
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
@@ -71,6 +73,7 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 		ft.cancel()
 		h.waiters = slices.DeleteFunc(h.waiters, func(w *fuzzTask) bool { return w == ft })
 		ft.decide(context.Canceled)
+		h.waitEnded(ft)
 		return fmt.Sprintf("cancel the SubmitContext of task %d", ft.id)
 	},
 	func(h *fuzzHarness, _ int) string {
@@ -79,17 +82,21 @@ var fuzzOps = [...]func(h *fuzzHarness, arg int) string{
 		return "Release"
 	},
 	func(h *fuzzHarness, _ int) string {
+		released := time.Now() // ReleaseTimeout may wait a second more, on the bubble's clock
 		err := h.p.ReleaseTimeout(time.Second)
-		h.release()
-		if len(h.running) > 0 {
-			require.ErrorIs(h.t, err, tide.ErrTimeout, "tasks are still running")
+		h.releaseAt(released)
+		if len(h.running) > h.helping() {
+			require.ErrorIs(h.t, err, tide.ErrTimeout, "tasks are still running on workers")
 		} else {
 			require.NoError(h.t, err)
 			h.checkReleased()
 		}
 		return "ReleaseTimeout"
 	},
-	func(h *fuzzHarness, _ int) string { // Wait must not return before the tasks accepted so far end
+	func(h *fuzzHarness, arg int) string { // Wait must not return before the tasks accepted so far end
+		if s := h.help(arg); s != "" {
+			return s
+		}
 		accepted := those(h.tasks, func(ft *fuzzTask) bool { return ft.decided && ft.want == nil })
 		returned := make(chan bool, 1)
 		h.waits = append(h.waits, returned)
@@ -132,6 +139,11 @@ type fuzzTask struct {
 	decided bool               // the model knows the outcome
 	want    error              // the outcome, once decided
 	got     bool               // the outcome was received and checked
+	waiting bool               // its submitter waited for room (from since)
+	since   time.Time
+	futc    chan *tide.Future[int] // with setup bit 11, Submit is SubmitFuture: its Future
+	helped  bool                   // a Future.Wait runs it, on a goroutine of its own
+	left    bool                   // a leftover: the queued item of a helped task, no task
 }
 
 func (ft *fuzzTask) openGate() { ft.open.Do(func() { close(ft.gate) }) }
@@ -166,13 +178,54 @@ type fuzzHarness struct {
 	waiters                         []*fuzzTask
 	instants                        []*fuzzTask // started instant tasks whose end is still to be applied
 	raced                           bool        // instant tasks ran in the last operation: see resync
+	futures                         bool        // setup bit 11: Submit is SubmitFuture, and Wait may be Future.Wait
+}
+
+// help, with setup bit 11, calls Wait on the Future of the queued task that
+// arg picks, on a goroutine of its own: it runs the task, which leaves the
+// queue for running, and leaves a leftover in its place, which the worker
+// that reaches it skips. It returns "" when no such Future is queued.
+func (h *fuzzHarness) help(arg int) string {
+	queued := those(h.queue, func(ft *fuzzTask) bool { return ft.futc != nil && !ft.left })
+	if !h.futures || len(queued) == 0 {
+		return ""
+	}
+	ft := queued[arg%len(queued)]
+	f := <-ft.futc
+	go func() { _, _ = f.Wait() }()
+	synctest.Wait()
+	i := slices.Index(h.queue, ft)
+	h.queue[i] = &fuzzTask{id: -1, kind: &taskKinds[4], left: true} // instant, and counted nowhere
+	ft.helped = true
+	h.running[ft] = true
+	if !ft.kind.gated {
+		h.instants = append(h.instants, ft)
+	}
+	return fmt.Sprintf("Future.Wait helps task %d (%s)", ft.id, ft.kind.name)
+}
+
+// leftovers counts the model's queued leftovers.
+func (h *fuzzHarness) leftovers() int {
+	return len(those(h.queue, func(ft *fuzzTask) bool { return ft.left }))
+}
+
+// helping counts the model's tasks running on their waiters.
+func (h *fuzzHarness) helping() (n int) {
+	for ft := range h.running {
+		if ft.helped {
+			n++
+		}
+	}
+	return n
 }
 
 // newFuzzHarness makes the pool that setup describes, and its model: bits
 // 0-2 the capacity (0: unlimited, else 1-4 as 1+(v-1)%4), bits 3-4 the queue
 // size (0, 1, 2 or unbounded), bits 5-6 the minimum workers (clamped to the
 // capacity), bit 7 nonblocking, bit 8 a panic handler that itself panics,
-// bit 9 a 1 ns expiry instead of 1 s. (Bit 10 is FuzzPool's: GOMAXPROCS 1.)
+// bit 9 a 1 ns expiry instead of 1 s, bit 11 Submit by SubmitFuture and
+// Wait sometimes by Future.Wait, which helps (see help). (Bit 10 is
+// FuzzPool's: GOMAXPROCS 1.)
 func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
 	t.Helper()
 	h := &fuzzHarness{
@@ -182,6 +235,7 @@ func newFuzzHarness(t *testing.T, setup uint16) *fuzzHarness {
 		nonblocking: setup&(1<<7) != 0,
 		expiry:      []time.Duration{time.Second, time.Nanosecond}[setup>>9&1],
 		running:     map[*fuzzTask]bool{},
+		futures:     setup&(1<<11) != 0,
 	}
 	h.minWorkers = min(int(setup>>5&3), h.capacity)
 	opts := []tide.Option{
@@ -217,6 +271,22 @@ func (h *fuzzHarness) submit(how, arg int) string {
 	}
 	h.tasks = append(h.tasks, ft)
 	call := func() error { return submitBy(h.p, how, ft.run) }
+	if how == viaSubmit && h.futures {
+		ft.futc = make(chan *tide.Future[int], 1)
+		call = func() error {
+			f := tide.SubmitFuture(h.p, func() (int, error) { ft.run(); return 0, nil })
+			ft.futc <- f
+			select {
+			case <-f.Done():
+				if ft.runs.Load() == 0 { // refused
+					_, err := f.Wait()
+					return err
+				}
+			default:
+			}
+			return nil
+		}
+	}
 	if how == viaSubmitContext {
 		call = func() error { return h.p.SubmitContext(ctx, ft.run) }
 	}
@@ -231,6 +301,11 @@ func (h *fuzzHarness) submit(how, arg int) string {
 	if !ft.decided && h.nonblocking && how != viaGo {
 		h.waiters = h.waiters[:len(h.waiters)-1]
 		ft.decide(tide.ErrPoolOverload)
+		h.n.Overloaded++
+	}
+	if !ft.decided { // the wait figures: counted as the wait begins, its time as it ends
+		ft.waiting, ft.since = true, time.Now()
+		h.n.WaitCount++
 	}
 	return fmt.Sprintf("%s task %d (%s)", [...]string{"Submit", "Go", "SubmitContext"}[how], ft.id, ft.kind.name)
 }
@@ -317,6 +392,7 @@ func (h *fuzzHarness) refill() {
 	for len(h.waiters) > 0 && h.hand(h.waiters[0], true) {
 		h.n.Submitted++
 		h.waiters[0].decide(nil)
+		h.waitEnded(h.waiters[0])
 		h.waiters = h.waiters[1:]
 	}
 }
@@ -326,9 +402,14 @@ func (h *fuzzHarness) refill() {
 // into taking the oldest queued task if there is one.
 func (h *fuzzHarness) end(ft *fuzzTask) {
 	delete(h.running, ft)
-	h.n.Completed++
-	if ft.kind.panics {
-		h.n.Panicked++
+	if !ft.left {
+		h.n.Completed++
+		if ft.kind.panics {
+			h.n.Panicked++
+		}
+	}
+	if ft.helped { // it ran on its waiter's goroutine: no worker to free
+		return
 	}
 	if ft.kind.name == "Goexit" || h.n.Workers > h.capacity || h.closed && len(h.queue) == 0 {
 		h.n.Workers--
@@ -347,17 +428,30 @@ func (h *fuzzHarness) cascade() {
 	}
 }
 
+// waitEnded adds the wait of ft's submitter, if it waited, to the wait figures.
+func (h *fuzzHarness) waitEnded(ft *fuzzTask) {
+	if ft.waiting {
+		h.n.WaitDuration += time.Since(ft.since)
+	}
+}
+
 func (h *fuzzHarness) retireBottom(n int) {
 	h.idle = slices.Delete(h.idle, 0, n)
 	h.n.Workers -= n
 	h.n.Retired += uint64(n)
 }
 
-func (h *fuzzHarness) release() {
+func (h *fuzzHarness) release() { h.releaseAt(time.Now()) }
+
+// releaseAt applies a Release made at the time at.
+func (h *fuzzHarness) releaseAt(at time.Time) {
 	h.closed = true
 	h.retireBottom(len(h.idle))
 	for _, ft := range h.waiters {
 		ft.decide(tide.ErrPoolClosed)
+		if ft.waiting {
+			h.n.WaitDuration += at.Sub(ft.since)
+		}
 	}
 	h.waiters = nil
 }
@@ -400,7 +494,7 @@ func (h *fuzzHarness) check(where string) {
 		require.Equal(t, h.running[ft], runs == 1 && !ft.ended.Load(), "%s: is task %d running", where, ft.id)
 	}
 	st := h.p.Stats()
-	checkInvariants(t, st, h.queueSize, where)
+	checkInvariantsHelped(t, st, h.queueSize, h.helping(), h.leftovers(), where)
 	if h.raced {
 		h.resync(st, where)
 	}
@@ -408,11 +502,12 @@ func (h *fuzzHarness) check(where string) {
 	if want.Capacity = h.capacity; h.capacity == math.MaxInt {
 		want.Capacity = -1
 	}
-	want.Idle, want.Running, want.Waiting, want.Blocked = len(h.idle), len(h.running), len(h.queue), len(h.waiters)
+	want.Idle, want.Running, want.Waiting, want.Blocked = len(h.idle), len(h.running), len(h.queue)-h.leftovers(), len(h.waiters)
 	require.Equal(t, want, st, "%s: stats", where)
 	h.waits = slices.DeleteFunc(h.waits, func(returned chan bool) bool {
 		if len(returned) == 0 {
-			require.NotEqual(t, st.Submitted, st.Completed, "%s: Wait did not return with every task ended", where)
+			require.True(t, st.Submitted != st.Completed || h.leftovers() > 0,
+				"%s: Wait did not return with every task ended and every leftover reached", where)
 			return false
 		}
 		require.True(t, <-returned, "%s: Wait returned before every task accepted before it had ended", where)
@@ -425,13 +520,20 @@ func (h *fuzzHarness) check(where string) {
 // Stats can show.
 func checkInvariants(t *testing.T, st tide.Stats, queueSize int, where string) {
 	t.Helper()
+	checkInvariantsHelped(t, st, queueSize, 0, 0, where)
+}
+
+// checkInvariantsHelped is checkInvariants where helping tasks run on their
+// waiters and leftovers of helped tasks hold queue slots.
+func checkInvariantsHelped(t *testing.T, st tide.Stats, queueSize, helping, leftovers int, where string) {
+	t.Helper()
 	full := st.Capacity != -1 && st.Workers >= st.Capacity && st.Idle == 0
-	require.LessOrEqual(t, st.Waiting, queueSize, "%s: invariant 4, the queue bound", where)
-	require.True(t, st.Waiting == 0 || full, "%s: invariant 3, a task queued while there is a worker for it", where)
-	require.True(t, st.Blocked == 0 || full && st.Waiting == queueSize, "%s: invariant 6, waiting while there is room", where)
-	require.Equal(t, st.Workers, st.Running+st.Idle, "%s: invariant 7, every worker runs a task or is parked", where)
+	require.LessOrEqual(t, st.Waiting+leftovers, queueSize, "%s: invariant 4, the queue bound", where)
+	require.True(t, st.Waiting+leftovers == 0 || full, "%s: invariant 3, a task queued while there is a worker for it", where)
+	require.True(t, st.Blocked == 0 || full && st.Waiting+leftovers == queueSize, "%s: invariant 6, waiting while there is room", where)
+	require.Equal(t, st.Workers, st.Running-helping+st.Idle, "%s: invariant 7, every worker runs a task or is parked", where)
 	require.GreaterOrEqual(t, min(st.Running, st.Idle, st.Waiting, st.Blocked), 0, "%s: a negative gauge", where)
-	require.LessOrEqual(t, max(st.Idle, st.Running), st.Workers, "%s: Idle or Running > Workers", where)
+	require.LessOrEqual(t, max(st.Idle, st.Running-helping), st.Workers, "%s: Idle or Running > Workers", where)
 	require.Equal(t, uint64(st.Workers), st.Spawned-st.Retired, "%s: Workers == Spawned - Retired", where)
 	require.Equal(t, st.Submitted, st.Completed+uint64(st.Running+st.Waiting), "%s: invariant 1, tasks add up", where)
 	require.LessOrEqual(t, st.Panicked, st.Completed, "%s: Panicked <= Completed", where)

@@ -31,6 +31,18 @@ type Group struct {
 	active atomic.Int64  // tasks given to Go or TryGo that have not ended
 	once   sync.Once     // records err
 	err    error         // the first error; written once, read after wg.Wait
+
+	mu   sync.Mutex   // guards todo
+	todo []*groupTask // accepted tasks, oldest first, that may not have started: those a waiter may run
+}
+
+// groupTask is one task of a group, claimed by whoever starts it: the
+// worker that reaches its item, or a waiter of the group that helps.
+type groupTask struct {
+	g       *Group
+	p       *Pool
+	fn      func() error
+	started atomic.Bool
 }
 
 // Group returns a new, empty group of tasks that run on p. On a nil or zero
@@ -101,9 +113,13 @@ func (g *Group) SetLimit(n int) {
 // [ErrGoexit] as its error, and its worker lives on (or, for Goexit, is
 // replaced).
 //
-// Go costs one closure allocation on top of the pool's Submit. A task that
-// calls Go on its own group may wait for room that only its own return can
-// make, as with errgroup's SetLimit.
+// While Go waits for the group's limit, it runs the group's tasks that no
+// worker has started yet, as Wait does.
+//
+// Go costs two allocations on top of the pool's Submit (the task's record
+// and its closure), and the group's lock once. A task that calls Go on its
+// own group may wait for room that only its own return can make, as with
+// errgroup's SetLimit.
 func (g *Group) Go(task func() error) {
 	g.check("Go")
 	g.start()
@@ -116,7 +132,7 @@ func (g *Group) Go(task func() error) {
 			g.end(opErr("Group.Go", fmt.Errorf("%w (the group's limit is 0, so no task can start)", ErrInvalidCapacity)), false)
 			return
 		}
-		g.sem <- struct{}{}
+		g.acquire()
 	}
 	if err := g.submit(task, waitAlways); err != nil {
 		g.end(opErr("Group.Go", err), true)
@@ -163,8 +179,23 @@ func (g *Group) TryGo(task func() error) bool {
 // recorded, or nil. It cancels the context made by GroupContext. The pool
 // may count the last tasks as completed a moment after Wait returns;
 // [Pool.Wait] waits for that.
+//
+// Wait helps: while it waits, it runs the group's tasks that no worker has
+// started yet, newest first, one at a time, each on a goroutine of its own
+// that Wait waits for (so a task's runtime.Goexit ends that goroutine, not
+// the caller); a worker that later reaches such a task skips it. Each task
+// still runs exactly once, and its error, panic or Goexit is reported as if
+// a worker had run it. A task Wait runs counts in the pool's Stats as
+// running while it runs, then as completed, before Wait returns. Wait runs
+// only its own group's tasks, never another group's: so a tree of groups, a
+// task of each waiting for its own children, completes on a pool of any
+// capacity, as long as the children can be queued (see the README's
+// guarantees for what still deadlocks). The group's tasks in flight may
+// then exceed the pool's capacity by the number of its waiters.
 func (g *Group) Wait() error {
 	g.check("Wait")
+	for g.helpOne() {
+	}
 	g.wg.Wait()
 	if g.cancel != nil {
 		g.cancel(g.err)
@@ -212,7 +243,89 @@ func (g *Group) submit(task func() error, m waitMode) error {
 		}
 		p = defaultPool()
 	}
-	return p.s.submitFunc(context.Background(), func() { g.run(p, task) }, m)
+	t := &groupTask{g: g, p: p, fn: task}
+	if err := p.s.submitFunc(context.Background(), t.work, m); err != nil {
+		return err
+	}
+	g.mu.Lock()
+	g.pushLocked(t)
+	g.mu.Unlock()
+	return nil
+}
+
+// pushLocked adds t to the tasks a waiter may run. When the list is full it
+// first drops the tasks already started, so that it holds about as many
+// tasks as are unstarted, not every task the group ever ran. Caller holds
+// g.mu.
+func (g *Group) pushLocked(t *groupTask) {
+	if len(g.todo) == cap(g.todo) {
+		kept := g.todo[:0]
+		for _, u := range g.todo {
+			if !u.started.Load() {
+				kept = append(kept, u)
+			}
+		}
+		clear(g.todo[len(kept):])
+		g.todo = kept
+	}
+	g.todo = append(g.todo, t)
+}
+
+// helpOne runs, on the caller, the newest of the group's tasks that nobody
+// has started, and reports whether there was one.
+func (g *Group) helpOne() bool {
+	g.mu.Lock()
+	var t *groupTask
+	for n := len(g.todo); n > 0 && t == nil; n = len(g.todo) {
+		u := g.todo[n-1]
+		g.todo[n-1] = nil
+		g.todo = g.todo[:n-1]
+		if u.started.CompareAndSwap(false, true) {
+			t = u
+		}
+	}
+	g.mu.Unlock()
+	if t == nil {
+		return false
+	}
+	s := t.p.s
+	fn := t.fn
+	t.fn = nil
+	s.helpStart()
+	lend(func() {
+		guard(fn, func(err error, panicked bool) {
+			s.helpEnd(panicked)
+			g.end(err, true)
+		})
+	})
+	return true
+}
+
+// acquire takes a token of the group's limit, running the group's unstarted
+// tasks while it has to wait for one.
+func (g *Group) acquire() {
+	for {
+		select {
+		case g.sem <- struct{}{}:
+			return
+		default:
+		}
+		if !g.helpOne() {
+			g.sem <- struct{}{}
+			return
+		}
+	}
+}
+
+// work is t's item on a worker: it runs the task unless a waiter started it.
+func (t *groupTask) work() {
+	if !t.started.CompareAndSwap(false, true) {
+		t.p.s.leftoverReached()
+		return
+	}
+	fn := t.fn
+	t.fn = nil // the group's list may hold t a while longer: not the task
+	t.g.run(t.p, fn)
 }
 
 // run runs task as one of the group's, on p (nil for a bubble's goroutine):

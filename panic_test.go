@@ -107,7 +107,7 @@ func TestMisbehavingTasks(t *testing.T) {
 			synctest.Wait()
 			st := p.Stats()
 			assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Idle: 1, Submitted: 4, Completed: 4,
-				Panicked: c.panicked, Spawned: 1 + c.retired, Retired: c.retired}, st)
+				Panicked: c.panicked, Spawned: 1 + c.retired, Retired: c.retired, WaitCount: 1}, st)
 			assert.Len(t, liveWorkers(), 1, "one worker goroutine, no more")
 		})
 	}

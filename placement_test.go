@@ -158,8 +158,9 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked parki
 	case cutByReaper:
 		mock.Add(3 * tide.DefaultExpiry) // every parked worker would be due
 	}
-	waiter := 0 // Submit, see submitBy
+	waiter, overloaded := 0, uint64(0) // Submit, see submitBy
 	if nonblocking {
+		overloaded = 2*capacity + 1
 		for range 2 * capacity {
 			assert.ErrorIs(t, p.Submit(g.task()), tide.ErrPoolOverload)
 		}
@@ -171,7 +172,8 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked parki
 	synctest.Wait()
 	require.True(t, pending(errc), "the pool is full")
 	assert.Equal(t, tide.Stats{Capacity: after, Workers: capacity, Running: capacity, Waiting: queueSize, Blocked: 1,
-		Submitted: before.Submitted + uint64(capacity+queueSize), Completed: before.Completed, Spawned: capacity}, p.Stats(),
+		Submitted: before.Submitted + uint64(capacity+queueSize), Completed: before.Completed, Spawned: capacity,
+		WaitCount: 1, Overloaded: overloaded}, p.Stats(),
 		"a refused or waiting task counted as submitted, a worker spawned while one was parked, or one retired while busy")
 	g.open()
 	assert.NoError(t, requireReturnWithin(t, virtualDeadline, []<-chan error{errc})[0])
@@ -179,7 +181,7 @@ func queueBoundaries(t *testing.T, nonblocking bool, queueSize int, parked parki
 	synctest.Wait()
 	n := before.Submitted + uint64(capacity+queueSize+1)
 	assert.Equal(t, tide.Stats{Capacity: after, Workers: after, Idle: after, Submitted: n, Completed: n, Spawned: capacity,
-		Retired: uint64(capacity - after)}, p.Stats(), "queued tasks run on the same workers, which fall to the capacity")
+		Retired: uint64(capacity - after), WaitCount: 1, Overloaded: overloaded}, p.Stats(), "queued tasks run on the same workers, which fall to the capacity")
 }
 
 // TestParkedSubmittersWakeUp proves that no waiting submitter is stranded
@@ -244,7 +246,8 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 				}
 				st := p.Stats()
 				assert.Equal(t, tide.Stats{Capacity: st.Capacity, Workers: st.Workers, Idle: st.Workers, Submitted: accepted,
-					Completed: accepted, Panicked: st.Panicked, Spawned: st.Spawned, Retired: st.Spawned - uint64(st.Workers)}, st)
+					Completed: accepted, Panicked: st.Panicked, Spawned: st.Spawned, Retired: st.Spawned - uint64(st.Workers),
+					WaitCount: k}, st, "each parked submitter waited once, for no time on the bubble's clock")
 			})
 		}
 	}
@@ -289,7 +292,9 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			grown, surplus := min(k, max(0, c.tunedTo-c.capacity)), max(0, c.capacity-c.tunedTo)
 			workers := c.capacity + grown
 			require.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Running: workers, Waiting: c.queueSize,
-				Blocked: k - grown, Submitted: uint64(filled + grown), Spawned: base.Spawned + uint64(grown), Retired: base.Retired},
+				Blocked: k - grown, Submitted: uint64(filled + grown), Spawned: base.Spawned + uint64(grown), Retired: base.Retired,
+				// The withdrawn submitter waited 5 s, those admitted by Tune 10 s.
+				WaitCount: uint64(k + 1), WaitDuration: 5*time.Second + time.Duration(grown)*10*time.Second},
 				p.Stats(), "a busy worker retired, or the withdrawn task counted")
 			for j, errc := range errcs {
 				require.Equal(t, j >= grown, pending(errc), "once tuned, submitter %d", j)
@@ -313,7 +318,9 @@ func TestParkedSubmittersWakeUp(t *testing.T) {
 			workers -= surplus
 			n := uint64(filled + k)
 			assert.Equal(t, tide.Stats{Capacity: c.cap, Workers: workers, Idle: workers, Submitted: n, Completed: n,
-				Spawned: base.Spawned + uint64(grown), Retired: base.Retired + uint64(surplus)}, p.Stats())
+				Spawned: base.Spawned + uint64(grown), Retired: base.Retired + uint64(surplus), WaitCount: uint64(k + 1),
+				WaitDuration: 5*time.Second + time.Duration(grown)*10*time.Second + time.Duration(k-grown)*20*time.Second},
+				p.Stats(), "the last submitters waited 20 s")
 		})
 	}
 }
@@ -335,7 +342,8 @@ func TestSubmitFromOwnTask(t *testing.T) {
 		time.Sleep(virtualDeadline)
 		synctest.Wait()
 		require.True(t, pending((<-chan error)(inner)), "the task's second Submit waits")
-		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: 1, Submitted: 2, Spawned: 1},
+		assert.Equal(t, tide.Stats{Capacity: 1, Workers: 1, Running: 1, Waiting: 1, Blocked: 1, Submitted: 2, Spawned: 1,
+			WaitCount: 1},
 			p.Stats(), "the task runs, the task it submitted is queued, and its second Submit waits")
 		p.Release()
 		assert.Equal(t, tide.ErrPoolClosed, requireReturnWithin(t, virtualDeadline, []<-chan error{inner})[0])

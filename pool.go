@@ -48,6 +48,10 @@ type scheduler interface {
 	releaseTimeout(d time.Duration) error
 	shutdown(ctx context.Context) error
 	notePanic()
+	helpStart()
+	helpEnd(panicked bool)
+	leftoverReached()
+	selfFinish(panicked bool)
 	isClosed() bool
 	stats() Stats
 }
@@ -58,11 +62,24 @@ type scheduler interface {
 // worker counts as spawned when it is handed its first task; if a busy
 // worker takes that task over before the new worker's goroutine has
 // started (see doc/scheduler.md), the new worker counts as retired at once.
+//
+// A group's or a future's task that its waiter runs (see [Group.Wait] and
+// [Future.Wait]) leaves Waiting and counts in Running while the waiter runs
+// it, then in Completed (and Panicked, once, if it panicked); the item it
+// leaves in the queue counts nowhere, but takes its queue slot until a
+// worker reaches it and skips it. So Running may exceed Workers - Idle by
+// the number of tasks their waiters run.
+//
+// WaitCount counts a submission as it begins to wait for room;
+// WaitDuration adds its wait, read on the pool's clock ([WithClock]), when
+// the wait ends: accepted, refused by Release, or abandoned by its context.
+// Only a submission that waits reads the clock. Overloaded counts every
+// refusal with ErrPoolOverload, a TryGo's included.
 type Stats struct {
 	Capacity  int    // -1 when unlimited
 	Workers   int    // live worker goroutines (running + idle)
 	Idle      int    // workers parked, waiting for a task
-	Running   int    // tasks executing now
+	Running   int    // tasks executing now, on workers or on their waiters
 	Waiting   int    // tasks queued, not yet started
 	Blocked   int    // submitters waiting for room
 	Submitted uint64 // tasks accepted
@@ -303,10 +320,12 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mode waitMode) error
 		return nil
 	}
 	if !e.mayWait(mode) {
+		e.counts.overloaded++
 		e.unlock()
 		return ErrPoolOverload
 	}
-	w := &waiter[T]{it: it, done: make(chan error, 1)}
+	w := &waiter[T]{it: it, done: make(chan error, 1), since: e.cfg.clock.Now()}
+	e.counts.waitCount++
 	w.elem = e.waiters.PushBack(w)
 	e.unlock()
 	return e.await(ctx, w)

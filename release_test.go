@@ -201,7 +201,7 @@ func releaseAfterBusyLife(t *testing.T, mode releaseMode, round int) {
 	require.NoError(t, p.ReleaseTimeout(10*time.Second))
 	st := p.Stats()
 	require.Equal(t, tide.Stats{Capacity: st.Capacity, Submitted: st.Submitted, Completed: st.Submitted, Panicked: 3,
-		Spawned: st.Spawned, Retired: st.Spawned}, st, "round %d", round)
+		Spawned: st.Spawned, Retired: st.Spawned, WaitCount: st.WaitCount, WaitDuration: st.WaitDuration}, st, "round %d", round)
 	racers.Wait()
 	require.Equal(t, st, p.Stats(), "round %d: the counters moved after ReleaseTimeout returned", round)
 	requireNoPoolGoroutines(t, "round %d", round)

@@ -3,13 +3,21 @@ package tide
 import (
 	"container/list"
 	"context"
+	"time"
 )
 
 // waiter is a submitter waiting for room.
 type waiter[T any] struct {
-	it   item[T]
-	elem *list.Element // guarded by mu; nil once accepted, refused or withdrawn
-	done chan error    // buffered; receives nil once accepted, or ErrPoolClosed
+	it    item[T]
+	elem  *list.Element // guarded by mu; nil once accepted, refused or withdrawn
+	done  chan error    // buffered; receives nil once accepted, or ErrPoolClosed
+	since time.Time     // when it began to wait, on the pool's clock
+}
+
+// waitEndedLocked adds w's wait, ending now, to the wait figures.
+// Caller holds e.mu.
+func (e *engine[T]) waitEndedLocked(w *waiter[T]) {
+	e.counts.waitDuration += e.cfg.clock.Now().Sub(w.since)
 }
 
 // await blocks until w is accepted or refused, or ctx is done.
@@ -23,6 +31,7 @@ func (e *engine[T]) await(ctx context.Context, w *waiter[T]) error {
 	if w.elem != nil {
 		e.waiters.Remove(w.elem)
 		w.elem = nil
+		e.waitEndedLocked(w)
 		e.unlock()
 		return ctx.Err()
 	}
@@ -42,6 +51,7 @@ func (e *engine[T]) admitLocked() {
 		e.waiters.Remove(front)
 		w.elem = nil
 		e.counts.submitted++
+		e.waitEndedLocked(w)
 		w.done <- nil
 	}
 }
@@ -52,6 +62,7 @@ func (e *engine[T]) refuseWaitersLocked() {
 	for e.waiters.Len() > 0 {
 		w := e.waiters.Remove(e.waiters.Front()).(*waiter[T])
 		w.elem = nil
+		e.waitEndedLocked(w)
 		w.done <- ErrPoolClosed
 	}
 }
