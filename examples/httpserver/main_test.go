@@ -100,23 +100,10 @@ func (s *service) get(path string) (int, string, string, error) {
 	return resp.StatusCode, resp.Header.Get("Retry-After"), string(body), err
 }
 
-// overloadedCounted says whether the engine fills Stats.Overloaded (issue 17,
-// item 2), which the service reports as its count of 503s. The engine of this
-// branch leaves it at 0.
-//
-// TODO(merge): set to true with the engine branch that counts it.
-const overloadedCounted = false
-
 // assertOverloaded checks that the service's tally, read from the pool's
-// Stats, counts want requests refused with 503 for overload. Until
-// overloadedCounted is set it checks that the count is still 0, so that the
-// engine change announces itself here instead of passing unnoticed.
+// Stats, counts want requests refused with 503 for overload.
 func assertOverloaded(t *testing.T, want int, tl tally) {
 	t.Helper()
-	if !overloadedCounted {
-		assert.Zero(t, tl.Overloaded, "the engine now counts Stats.Overloaded: set overloadedCounted in main_test.go")
-		return
-	}
 	assert.Equal(t, uint64(want), tl.Overloaded, "every 503 is counted in the pool's Stats.Overloaded")
 }
 
