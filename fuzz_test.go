@@ -401,6 +401,9 @@ func (h *fuzzHarness) check(where string) {
 	}
 	st := h.p.Stats()
 	checkInvariants(t, st, h.queueSize, where)
+	waking, pending := tide.SchedState(h.p)
+	require.Zero(t, waking, "%s: invariant 9, a worker still starting or searching", where)
+	require.Zero(t, pending, "%s: invariant 9, a hand still pending", where)
 	if h.raced {
 		h.resync(st, where)
 	}
