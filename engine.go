@@ -209,3 +209,11 @@ func (e *engine[T]) notePanic() {
 	e.counts.panicked++
 	e.unlock()
 }
+
+// schedState reports the wake-up rule's counts, for the tests' check of
+// invariant 9 (doc/scheduler.md): at a quiescent point both are zero.
+func (e *engine[T]) schedState() (waking, pending int) {
+	e.mu.Lock()
+	defer e.unlock()
+	return int(e.waking.Load()), e.pending.Len()
+}

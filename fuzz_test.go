@@ -495,6 +495,9 @@ func (h *fuzzHarness) check(where string) {
 	}
 	st := h.p.Stats()
 	checkInvariantsHelped(t, st, h.queueSize, h.helping(), h.leftovers(), where)
+	waking, pending := tide.SchedState(h.p)
+	require.Zero(t, waking, "%s: invariant 9, a worker still starting or searching", where)
+	require.Zero(t, pending, "%s: invariant 9, a hand still pending", where)
 	if h.raced {
 		h.resync(st, where)
 	}

@@ -44,29 +44,48 @@ func (w *worker[T]) loop() {
 // queued task if there is one, else it parks on the idle stack until handed
 // a task. ok is false when the worker must retire: the pool is over capacity
 // after Tune down, or released with nothing queued.
+//
+// The worker is searching from its first statement until it has a task,
+// parks or retires: it counts in e.waking (the bounded search of
+// doc/scheduler.md), so that a submitter meanwhile hands its task to pending,
+// for this worker to take, instead of waking or starting another worker.
 func (e *engine[T]) next(w *worker[T]) (it item[T], ok bool) {
+	e.waking.Add(1)
 	e.mu.Lock()
 	e.finishLocked(w.panicked)
 	w.panicked = false
 	if e.workers > e.capacity {
+		e.endSearchLocked()
 		return e.retireSelfLocked()
 	}
 	if it, ok = e.queue.Pop(); ok {
 		e.running++
 		e.admitLocked() // a queue slot is free
+		e.endSearchLocked()
 		e.unlock()
 		return it, true
 	}
 	if it, ok = e.takePendingLocked(); ok {
+		e.endSearchLocked()
 		e.unlock()
 		return it, true
 	}
+	e.endSearchLocked()
 	if e.closed {
 		return e.retireSelfLocked()
 	}
 	e.parkLocked(w)
 	e.unlock()
 	return w.wait()
+}
+
+// endSearchLocked drops the searching worker from e.waking and, as started
+// does, wakes the oldest pending hand if that leaves room under maxWaking
+// (invariant 8). Caller holds e.mu.
+func (e *engine[T]) endSearchLocked() {
+	if e.waking.Add(-1) < e.maxWaking {
+		e.wakeNextLocked()
+	}
 }
 
 // parkLocked puts w, which owns no task, on the idle stack.
