@@ -125,10 +125,17 @@ func (e *engine[T]) wait() {
 	<-drained
 }
 
-// tune sets the capacity to n, retiring surplus parked workers now and busy
-// ones as they finish, or starting queued work and waiting submitters. It
-// returns ErrPoolClosed after release.
+// tune is a user's Tune: it fixes the capacity at n, stopping an adaptive
+// pool's limiter first (doc/adaptive.md), then sets it.
 func (e *engine[T]) tune(n int) error {
+	e.cfg.adaptive.stop()
+	return e.setCapacity(n)
+}
+
+// setCapacity sets the capacity to n, retiring surplus parked workers now and
+// busy ones as they finish, or starting queued work and waiting submitters.
+// It returns ErrPoolClosed after release.
+func (e *engine[T]) setCapacity(n int) error {
 	e.mu.Lock()
 	defer e.unlock()
 	if e.closed {
