@@ -137,9 +137,11 @@ func (l *limiter) decide(end time.Time) float64 {
 		// no-load time been tasks waiting in the downstream, the run time
 		// would have fallen in proportion (not below base). If it kept less
 		// than half that fall, the downstream itself got slower: its no-load
-		// time is now what this window saw at best.
+		// time is now what this window saw at best. If it rose by more than
+		// a tenth, the downstream changed while the window that cut was
+		// open: that window proves nothing, and this one decides as usual.
 		expect := max(l.base, time.Duration(float64(l.cut.avg)*limit/l.cut.limit))
-		if avg > (l.cut.avg+expect)/2 {
+		if avg > (l.cut.avg+expect)/2 && avg <= l.cut.avg+l.cut.avg/10 {
 			l.base = w.low
 		}
 		l.cut.limit = 0

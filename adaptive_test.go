@@ -124,7 +124,9 @@ func TestAdaptiveCapacityFindsTheDownstream(t *testing.T) {
 		offer(t, p, svc, 10*time.Second)
 		svc.SetService(3 * service)
 		l := offer(t, p, svc, 60*time.Second)
-		assert.True(t, l.inBand(5, 50, 60), "capacity near 50 from 5 s on: %v", l.caps)
+		// A window now lasts three times longer: the capacity takes longer
+		// to come back, 10 s here (1 s at the 10 ms).
+		assert.True(t, l.inBand(10, 50, 60), "capacity near 50 from 10 s on: %v", l.caps)
 		assert.GreaterOrEqual(t, l.completed, 60*50*perSecond/3*9/10, "throughput at least 90% of what 50 slots serve")
 	})
 

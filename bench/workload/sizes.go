@@ -35,6 +35,8 @@ type Sizes struct {
 	IdleTasks int // warm-up tasks, each holding a worker until all have started
 	IdleCap   int
 	IdleFor   time.Duration // the idle window whose CPU time is measured
+
+	DownstreamFor time.Duration // how long the downstream workload offers load
 }
 
 // Full returns the sizes of issue 3.
@@ -48,6 +50,7 @@ func Full() Sizes {
 		LatencyTasks: 200_000, LatencyCap: 1000, LatencyRate: 100_000,
 		ServerTasks: 200_000, ServerCap: 1000, ServerRate: 50_000, ServerSubmitters: 256,
 		IdleTasks: 1000, IdleCap: 1000, IdleFor: 5 * time.Second,
+		DownstreamFor: 20 * time.Second,
 	}
 }
 
@@ -63,6 +66,7 @@ func Quick() Sizes {
 	s.LatencyTasks = 50_000
 	s.ServerTasks = 50_000
 	s.IdleFor = 2 * time.Second
+	s.DownstreamFor = 10 * time.Second
 	return s
 }
 
@@ -80,6 +84,7 @@ func (s Sizes) Scale(f float64) Sizes {
 	s.IdleTasks, s.IdleCap = n(s.IdleTasks), n(s.IdleCap)
 	if f < 1 {
 		s.IdleFor = time.Duration(float64(s.IdleFor) * f)
+		s.DownstreamFor = time.Duration(float64(s.DownstreamFor) * f)
 		at := make([]time.Duration, len(s.BurstAt))
 		for i, d := range s.BurstAt {
 			at[i] = time.Duration(float64(d) * f)

@@ -110,6 +110,8 @@ func runInChild(cs childSpec) (any, error) {
 		return workload.Server(c, capacity, s.ServerTasks, s.ServerSubmitters, s.ServerRate, cs.Seed, task), nil
 	case wIdle:
 		return workload.Idle(c, capacity, s.IdleTasks, s.IdleFor), nil
+	case wDownstream:
+		return workload.Downstream(c, capacity, s.DownstreamFor), nil
 	}
 	return nil, fmt.Errorf("unknown workload %q", cs.Job.Workload)
 }

@@ -15,16 +15,17 @@ import (
 
 // Workload names, in the order their tables are printed.
 const (
-	wTiny     = "tiny"
-	wParallel = "parallel"
-	wSleepy   = "sleepy"
-	wBurst    = "burst"
-	wLatency  = "latency"
-	wServer   = "server"
-	wIdle     = "idle"
+	wTiny       = "tiny"
+	wParallel   = "parallel"
+	wSleepy     = "sleepy"
+	wBurst      = "burst"
+	wLatency    = "latency"
+	wServer     = "server"
+	wIdle       = "idle"
+	wDownstream = "downstream" // see downstream.go
 )
 
-var workloadNames = []string{wTiny, wParallel, wSleepy, wBurst, wLatency, wServer, wIdle}
+var workloadNames = []string{wTiny, wParallel, wSleepy, wBurst, wLatency, wServer, wIdle, wDownstream}
 
 // errHelp reports that -h was asked for and answered.
 var errHelp = errors.New("help shown")

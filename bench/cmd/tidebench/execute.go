@@ -53,6 +53,8 @@ func runJob(cfg config, res *results, j job) error {
 		return runIn(spec, res.Server, k)
 	case wIdle:
 		return runIn(spec, res.Idle, k)
+	case wDownstream:
+		return runIn(spec, res.Downstream, k)
 	}
 	return fmt.Errorf("unknown workload %q", j.Workload)
 }

@@ -41,6 +41,7 @@ func plan(cfg config) []job {
 					round = append(round, job{Workload: w, Contender: c.Name, Cap: capacity, Run: run})
 				}
 			}
+			round = append(round, downstreamJobs(w, run)...)
 			rng.Shuffle(len(round), func(i, j int) { round[i], round[j] = round[j], round[i] })
 			batch = append(batch, round...)
 		}
@@ -67,6 +68,8 @@ func capacities(cfg config, w string) []int {
 		return []int{s.ServerCap}
 	case wIdle:
 		return []int{s.IdleCap}
+	case wDownstream:
+		return nil // its own jobs: downstreamJobs
 	default:
 		return []int{s.LatencyCap}
 	}

@@ -22,13 +22,14 @@ type results struct {
 	TaskCost time.Duration // what one tiny task costs, run serially
 	Elapsed  time.Duration
 
-	Tiny     map[string][]costRun
-	Parallel map[string][]costRun
-	Sleepy   map[string][]sleepyRun
-	Burst    map[string][]burstRun
-	Latency  map[string][]latencyRun
-	Server   map[string][]latencyRun
-	Idle     map[string][]idleRun
+	Tiny       map[string][]costRun
+	Parallel   map[string][]costRun
+	Sleepy     map[string][]sleepyRun
+	Burst      map[string][]burstRun
+	Latency    map[string][]latencyRun
+	Server     map[string][]latencyRun
+	Idle       map[string][]idleRun
+	Downstream map[string][]downstreamRun
 }
 
 // proc is what the parent learns of the child process that ran a job.
@@ -70,12 +71,13 @@ type (
 
 func newResults() *results {
 	return &results{
-		Tiny:     map[string][]costRun{},
-		Parallel: map[string][]costRun{},
-		Sleepy:   map[string][]sleepyRun{},
-		Burst:    map[string][]burstRun{},
-		Latency:  map[string][]latencyRun{},
-		Server:   map[string][]latencyRun{},
-		Idle:     map[string][]idleRun{},
+		Tiny:       map[string][]costRun{},
+		Parallel:   map[string][]costRun{},
+		Sleepy:     map[string][]sleepyRun{},
+		Burst:      map[string][]burstRun{},
+		Latency:    map[string][]latencyRun{},
+		Server:     map[string][]latencyRun{},
+		Idle:       map[string][]idleRun{},
+		Downstream: map[string][]downstreamRun{},
 	}
 }

@@ -206,6 +206,8 @@ func tables(cfg config, res *results) map[string][]report.Table {
 			out[w] = []report.Table{serverTable(cfg, res)}
 		case wIdle:
 			out[w] = []report.Table{idleTable(cfg, res)}
+		case wDownstream:
+			out[w] = []report.Table{downstreamTable(cfg, res)}
 		}
 	}
 	return out
