@@ -33,6 +33,9 @@ type limiter struct {
 	// ramp is how many windows in a row saw no task wait: the capacity
 	// grows by 2^ramp. Guarded by mu.
 	ramp int
+	// over is 1 when the last window saw too many tasks wait, but too few
+	// to cut on its own. Guarded by mu.
+	over int
 	// cut is the window that made the last decision, when that decision cut
 	// the capacity; zero otherwise. Guarded by mu.
 	cut struct {
@@ -150,14 +153,19 @@ func (l *limiter) decide(end time.Time) float64 {
 	if avg > l.base {
 		queued = limit * (1 - float64(l.base)/float64(avg))
 	}
-	alpha := 1 + limit/25
+	alpha := 1 + limit/20
 	beta := 2 * alpha
 	busy := true // the pool used at least half its capacity over the window
 	if elapsed := end.Sub(w.from); elapsed > 0 {
 		busy = float64(w.sum)/float64(elapsed) >= limit/2
 	}
-	next, ramp := limit, 0
+	next, ramp, over := limit, 0, 0
 	switch {
+	case queued > beta && queued <= 2*beta && l.over == 0:
+		// Too many wait, but not so many that one window (a pause of the
+		// process, a hiccup of the downstream) should cut: wait for the
+		// next to agree.
+		over = 1
 	case queued > beta:
 		// Back to the Little's-law estimate of what the downstream serves
 		// at once, plus alpha, cutting at most half in one window.
@@ -166,13 +174,14 @@ func (l *limiter) decide(end time.Time) float64 {
 	case !busy:
 		// The submitters, not the downstream, limit the pool: a larger
 		// capacity would go unused and prove nothing.
-	case queued < 1:
-		// Nothing waits: probe upward, faster with each such window.
+	case queued < alpha/2:
+		// Next to nothing waits: probe upward, faster with each such
+		// window, by at most half.
 		ramp = l.ramp + 1
-		next = limit + min(float64(int(1)<<min(l.ramp, 30)), max(1, limit/4))
+		next = limit + min(float64(int(1)<<min(l.ramp, 30)), max(1, limit/2))
 	case queued < alpha:
 		next = limit + 1
 	}
-	l.ramp = ramp
+	l.ramp, l.over = ramp, over
 	return min(max(next, float64(l.lo)), float64(l.hi))
 }

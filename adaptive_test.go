@@ -147,7 +147,9 @@ func TestAdaptiveCapacityFindsTheDownstream(t *testing.T) {
 			}
 			p.Wait()
 		}
-		assert.LessOrEqual(t, p.Cap(), 8, "capacity stays within twice what is used")
+		// It grows only while at least half of it is used, by at most half
+		// a step: it stops below three times the four tasks used.
+		assert.Less(t, p.Cap(), 12, "capacity stays below three times what is used")
 	})
 }
 
