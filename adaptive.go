@@ -22,10 +22,11 @@ type limiter struct {
 	// limit is the capacity, fractional so that small steps add up. Guarded
 	// by mu; the pool's capacity is int(limit) once applied.
 	limit float64
-	// base is the no-load run time: the shortest run time seen, or, after a
-	// cut that the run times did not follow, the shortest of that window.
-	// Guarded by mu; zero until the first sample.
-	base time.Duration
+	// base is the no-load run time: the lowest window average seen, or,
+	// after a cut that the run times did not follow, that window's average.
+	// Guarded by mu; valid once hasBase.
+	base    time.Duration
+	hasBase bool
 	// changed is when the capacity last changed: a task started before it ran
 	// under the old capacity and is not sampled. Guarded by mu.
 	changed time.Time
@@ -33,8 +34,8 @@ type limiter struct {
 	// ramp is how many windows in a row saw no task wait: the capacity
 	// grows by 2^ramp. Guarded by mu.
 	ramp int
-	// over is 1 when the last window saw too many tasks wait, but too few
-	// to cut on its own. Guarded by mu.
+	// over is 1 when the last window saw too many tasks wait and did not
+	// cut. Guarded by mu.
 	over int
 	// cut is the window that made the last decision, when that decision cut
 	// the capacity; zero otherwise. Guarded by mu.
@@ -46,9 +47,9 @@ type limiter struct {
 
 // window accumulates the run times of the tasks sampled since it opened.
 type window struct {
-	n        int
-	sum, low time.Duration
-	from     time.Time // the earliest start of a sampled task
+	n    int
+	sum  time.Duration
+	from time.Time // the earliest start of a sampled task
 }
 
 func newLimiter(lo, hi int) *limiter {
@@ -103,19 +104,11 @@ func (l *limiter) observe(e capacitySetter, start, end time.Time) {
 		return
 	}
 	d := end.Sub(start)
-	if l.win.n == 0 {
-		l.win.low, l.win.from = d, start
-		if l.changed.IsZero() { // the first sample
-			l.base, l.changed = d, start
-		}
+	if l.win.n == 0 || start.Before(l.win.from) {
+		l.win.from = start
 	}
 	l.win.n++
 	l.win.sum += d
-	l.win.low = min(l.win.low, d)
-	if start.Before(l.win.from) {
-		l.win.from = start
-	}
-	l.base = min(l.base, d)
 	if l.win.n < l.windowSize() {
 		return
 	}
@@ -140,14 +133,17 @@ func (l *limiter) decide(end time.Time) float64 {
 		// no-load time been tasks waiting in the downstream, the run time
 		// would have fallen in proportion (not below base). If it kept less
 		// than half that fall, the downstream itself got slower: its no-load
-		// time is now what this window saw at best. If it rose by more than
+		// time is now this window's average. If it rose by more than
 		// a tenth, the downstream changed while the window that cut was
 		// open: that window proves nothing, and this one decides as usual.
 		expect := max(l.base, time.Duration(float64(l.cut.avg)*limit/l.cut.limit))
 		if avg > (l.cut.avg+expect)/2 && avg <= l.cut.avg+l.cut.avg/10 {
-			l.base = w.low
+			l.base = avg
 		}
 		l.cut.limit = 0
+	}
+	if !l.hasBase || avg < l.base {
+		l.base, l.hasBase = avg, true
 	}
 	queued := 0.0 // tasks estimated to wait inside the downstream
 	if avg > l.base {
@@ -161,10 +157,10 @@ func (l *limiter) decide(end time.Time) float64 {
 	}
 	next, ramp, over := limit, 0, 0
 	switch {
-	case queued > beta && queued <= 2*beta && l.over == 0:
-		// Too many wait, but not so many that one window (a pause of the
-		// process, a hiccup of the downstream) should cut: wait for the
-		// next to agree.
+	case queued > beta && l.over == 0:
+		// Too many wait, but one window (a pause of the process, a hiccup
+		// of the downstream) is not enough to cut: wait for the next to
+		// agree.
 		over = 1
 	case queued > beta:
 		// Back to the Little's-law estimate of what the downstream serves

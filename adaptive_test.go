@@ -88,9 +88,10 @@ func (l *load) inBand(from, lo, hi int) bool {
 // TestAdaptiveCapacityFindsTheDownstream drives an adaptive pool with more
 // load than a simulated downstream can take, in virtual time. The bands: the
 // limiter keeps between alpha and beta of its tasks waiting inside the
-// downstream (doc/adaptive.md), which is 3 to 6 above 50 slots and 1.8 to 3.6
-// above 20, so the capacity settles at slots+3..slots+7 once the integer
-// rounding is counted. The bands asserted leave a little room either side:
+// downstream (doc/adaptive.md), alpha = 1 + capacity/20 and beta = 2 alpha:
+// 3.7 to 7.4 above 50 slots, 2.1 to 4.3 above 20, so the capacity settles at
+// slots+3..slots+8 once the integer rounding is counted (54..57 and 23..24
+// measured). The bands asserted leave a little room either side:
 // [50, 60] and [20, 26]. At 45 or fewer the throughput would fall below 90%;
 // at 80 or more the median run time would pass 1.6 times the service time.
 //

@@ -98,7 +98,7 @@ func WithCapacity(n int) Option {
 func WithAdaptiveCapacity(lo, hi int) Option {
 	return func(c *config) {
 		if lo < 1 || hi < lo {
-			c.fail(ErrInvalidCapacity, fmt.Sprintf("adaptive bounds %d..%d", lo, hi))
+			c.fail(ErrInvalidCapacity, fmt.Sprintf("adaptive bounds %d..%d; want 1 <= min <= max", lo, hi))
 			return
 		}
 		c.adaptive = newLimiter(lo, hi)
