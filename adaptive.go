@@ -12,7 +12,8 @@ import (
 // algorithm and the argument for it are in doc/adaptive.md; in short, it
 // estimates how many of its tasks wait inside the downstream (Little's law:
 // limit × (1 − no-load run time / run time)) and keeps that between alpha and
-// beta, cutting straight to the estimate when it is above.
+// beta, cutting straight to the estimate when two windows in a row find it
+// above.
 type limiter struct {
 	lo, hi int   // the bounds, 1 <= lo <= hi
 	clock  Clock // the pool's clock, set by config.validate
@@ -31,8 +32,8 @@ type limiter struct {
 	// under the old capacity and is not sampled. Guarded by mu.
 	changed time.Time
 	win     window // guarded by mu
-	// ramp is how many windows in a row saw no task wait: the capacity
-	// grows by 2^ramp. Guarded by mu.
+	// ramp is how many windows in a row saw next to no task wait: the
+	// capacity grows by 2^ramp. Guarded by mu.
 	ramp int
 	// over is 1 when the last window saw too many tasks wait and did not
 	// cut. Guarded by mu.

@@ -15,15 +15,17 @@ import (
 
 // Workload names, in the order their tables are printed.
 const (
-	wTiny       = "tiny"
-	wParallel   = "parallel"
-	wSleepy     = "sleepy"
-	wBurst      = "burst"
-	wLatency    = "latency"
-	wServer     = "server"
-	wIdle       = "idle"
-	wDownstream = "downstream" // see downstream.go
+	wTiny     = "tiny"
+	wParallel = "parallel"
+	wSleepy   = "sleepy"
+	wBurst    = "burst"
+	wLatency  = "latency"
+	wServer   = "server"
+	wIdle     = "idle"
 )
+
+// wDownstream compares capacities, not libraries: see downstream.go.
+const wDownstream = "downstream"
 
 var workloadNames = []string{wTiny, wParallel, wSleepy, wBurst, wLatency, wServer, wIdle, wDownstream}
 
