@@ -47,6 +47,9 @@ type engine[T any] struct {
 	helping   int // guarded by mu; tasks running on the goroutine that waits for them
 	leftovers int // guarded by mu; items whose task a waiter claimed, not yet reached by a worker
 	counted   int // guarded by mu; items that counted their own end: so many finishLocked calls count nothing
+	// reached counts leftovers reached by workers, ever; an adaptive pool's
+	// workers read it to leave a leftover's no-op run out of their samples.
+	reached atomic.Uint64
 }
 
 // counters are the cumulative counts reported by Stats.
@@ -155,10 +158,17 @@ func (e *engine[T]) wait() {
 	<-drained
 }
 
-// tune sets the capacity to n, retiring surplus parked workers now and busy
-// ones as they finish, or starting queued work and waiting submitters. It
-// returns ErrPoolClosed after release.
+// tune is a user's Tune: it fixes the capacity at n, stopping an adaptive
+// pool's limiter first (doc/adaptive.md), then sets it.
 func (e *engine[T]) tune(n int) error {
+	e.cfg.adaptive.stop()
+	return e.setCapacity(n)
+}
+
+// setCapacity sets the capacity to n, retiring surplus parked workers now and
+// busy ones as they finish, or starting queued work and waiting submitters.
+// It returns ErrPoolClosed after release.
+func (e *engine[T]) setCapacity(n int) error {
 	e.mu.Lock()
 	defer e.unlock()
 	if e.closed {
@@ -217,3 +227,6 @@ func (e *engine[T]) schedState() (waking, pending int) {
 	defer e.unlock()
 	return int(e.waking.Load()), e.pending.Len()
 }
+
+// limiter returns the pool's adaptive limiter, nil if it has none.
+func (e *engine[T]) limiter() *limiter { return e.cfg.adaptive }

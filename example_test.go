@@ -88,6 +88,37 @@ func ExamplePool_Tune() {
 	// cap 3 waiting 0
 }
 
+// A pool whose tasks call a service of limited concurrency can let the
+// capacity find it: it starts at the lower bound and moves between the
+// bounds as the tasks' run times show how many calls the service takes at
+// once (doc/adaptive.md).
+func ExampleWithAdaptiveCapacity() {
+	p, err := tide.New(tide.WithAdaptiveCapacity(4, 64))
+	if err != nil {
+		panic(err)
+	}
+	defer p.Release()
+	fmt.Println("starts at", p.Cap())
+
+	callService := func() { time.Sleep(time.Millisecond) } // stands for a call to a database or an API
+	for range 200 {
+		p.Go(callService)
+	}
+	p.Wait()
+	fmt.Println("within its bounds:", p.Cap() >= 4 && p.Cap() <= 64)
+
+	_ = p.Tune(16) // a user's Tune fixes the capacity: the adapting stops
+	fmt.Println("fixed at", p.Cap())
+
+	_, err = tide.New(tide.WithAdaptiveCapacity(8, 4))
+	fmt.Println(err)
+	// Output:
+	// starts at 4
+	// within its bounds: true
+	// fixed at 16
+	// tide: capacity must be at least 1 (got adaptive bounds 8..4; want 1 <= min <= max)
+}
+
 func ExamplePool_ReleaseTimeout() {
 	p, _ := tide.New()
 	var done atomic.Int32

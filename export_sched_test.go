@@ -6,3 +6,13 @@ package tide
 func SchedState(p *Pool) (waking, pending int) {
 	return p.s.(interface{ schedState() (int, int) }).schedState()
 }
+
+// AdaptiveSamples reports how many run times p's limiter has taken into the
+// window now open (doc/adaptive.md), for the test that a leftover's no-op is
+// not one of them.
+func AdaptiveSamples(p *Pool) int {
+	l := p.s.(interface{ limiter() *limiter }).limiter()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.win.n
+}

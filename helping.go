@@ -40,6 +40,7 @@ func (e *engine[T]) leftoverReached() {
 	e.running--
 	e.counted++
 	e.unlock()
+	e.reached.Add(1)
 }
 
 // selfFinish counts, from inside a future's item on a worker, the end of its

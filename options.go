@@ -33,7 +33,9 @@ type config struct {
 	onPanic     func(recovered any)
 	logger      *slog.Logger
 	clock       Clock
-	err         error // first invalid option
+	capacitySet bool     // WithCapacity was given
+	adaptive    *limiter // WithAdaptiveCapacity was given; nil otherwise
+	err         error    // first invalid option
 }
 
 func defaultConfig() config {
@@ -55,6 +57,12 @@ func (c *config) fail(err error, value any) {
 // validate reports the first invalid option, checking the options that
 // depend on each other once all have been applied.
 func (c *config) validate() error {
+	if a := c.adaptive; a != nil && c.err == nil {
+		if c.capacitySet {
+			c.fail(ErrInvalidCapacity, "both WithCapacity and WithAdaptiveCapacity")
+		}
+		c.capacity, a.clock = a.lo, c.clock
+	}
 	if c.err == nil && c.minWorkers > c.capacity {
 		c.fail(ErrInvalidMinWorkers, c.minWorkers)
 	}
@@ -70,7 +78,30 @@ func WithCapacity(n int) Option {
 			c.fail(ErrInvalidCapacity, n)
 			return
 		}
-		c.capacity = n
+		c.capacity, c.capacitySet = n, true
+	}
+}
+
+// WithAdaptiveCapacity lets the pool find its capacity between lo and hi
+// from the run times of its finished tasks, for tasks that call something
+// with limited concurrency (a database, an API): the capacity starts at lo,
+// grows while run times stay at their lowest, and falls back to what the
+// downstream serves at once when run times show tasks waiting inside it.
+// doc/adaptive.md describes the algorithm. Each task then costs two reads of
+// the pool's clock; the pool starts no goroutine for it.
+//
+// The capacity it sets is [Pool.Cap] and Stats.Capacity; it acts as Tune
+// does. A call to [Pool.Tune] on the pool fixes the capacity and stops the
+// adapting for good. lo and hi must satisfy 1 <= lo <= hi, and the option
+// must not be combined with WithCapacity, else New returns an error matching
+// ErrInvalidCapacity. WithMinWorkers must not exceed lo.
+func WithAdaptiveCapacity(lo, hi int) Option {
+	return func(c *config) {
+		if lo < 1 || hi < lo {
+			c.fail(ErrInvalidCapacity, fmt.Sprintf("adaptive bounds %d..%d; want 1 <= min <= max", lo, hi))
+			return
+		}
+		c.adaptive = newLimiter(lo, hi)
 	}
 }
 

@@ -195,7 +195,9 @@ func (p *Pool) Wait() {
 // ErrInvalidCapacity). Growing starts queued tasks and admits waiting
 // submitters at once; shrinking retires surplus idle workers at once and
 // busy ones as they finish their task, so live workers fall to n. After
-// Release, Tune changes nothing and returns [ErrPoolClosed].
+// Release, Tune changes nothing and returns [ErrPoolClosed]. On a pool made
+// [WithAdaptiveCapacity], Tune fixes the capacity at n and stops the
+// adapting for good.
 func (p *Pool) Tune(n int) error {
 	if p.unmade() {
 		return opErr("Tune", ErrNilPool)

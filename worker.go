@@ -148,7 +148,9 @@ func (w *worker[T]) run(it item[T]) {
 			w.e.reportPanic(r)
 		}
 	}()
-	if it.f != nil {
+	if l := w.e.cfg.adaptive; l != nil {
+		w.runTimed(l, it) // doc/adaptive.md
+	} else if it.f != nil {
 		it.f()
 	} else {
 		w.e.fn(it.arg)

@@ -52,9 +52,9 @@ func All() []Contender {
 	}
 }
 
-// Find returns the contender called name.
+// Find returns the contender called name, among All and Tuned.
 func Find(name string) (Contender, bool) {
-	all := All()
+	all := append(All(), Tuned()...)
 	i := slices.IndexFunc(all, func(c Contender) bool { return c.Name == name })
 	if i < 0 {
 		return Contender{}, false

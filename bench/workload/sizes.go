@@ -39,6 +39,7 @@ type Sizes struct {
 	HammerSubmitters int // goroutines looping on a nonblocking Submit, beside one blocking submitter
 	HammerCap        int
 	HammerFor        time.Duration // how long they all submit
+	DownstreamFor    time.Duration // how long the downstream workload offers load
 }
 
 // Full returns the sizes of issue 3.
@@ -53,6 +54,7 @@ func Full() Sizes {
 		ServerTasks: 200_000, ServerCap: 1000, ServerRate: 50_000, ServerSubmitters: 256,
 		IdleTasks: 1000, IdleCap: 1000, IdleFor: 5 * time.Second,
 		HammerSubmitters: 16, HammerCap: 2, HammerFor: 2 * time.Second,
+		DownstreamFor: 20 * time.Second,
 	}
 }
 
@@ -68,6 +70,7 @@ func Quick() Sizes {
 	s.LatencyTasks = 50_000
 	s.ServerTasks = 50_000
 	s.IdleFor = 2 * time.Second
+	s.DownstreamFor = 10 * time.Second
 	return s
 }
 
@@ -87,6 +90,7 @@ func (s Sizes) Scale(f float64) Sizes {
 	if f < 1 {
 		s.IdleFor = time.Duration(float64(s.IdleFor) * f)
 		s.HammerFor = time.Duration(float64(s.HammerFor) * f)
+		s.DownstreamFor = time.Duration(float64(s.DownstreamFor) * f)
 		at := make([]time.Duration, len(s.BurstAt))
 		for i, d := range s.BurstAt {
 			at[i] = time.Duration(float64(d) * f)

@@ -43,6 +43,8 @@ func charts(cfg config, res *results) []chart {
 			title := fmt.Sprintf("server: due-to-start and submit-to-start, %s tasks/s from %d submitters, cap %s (median)",
 				count(int(s.ServerRate)), s.ServerSubmitters, count(s.ServerCap))
 			out = append(out, chart{"server.svg", quantileChart(cfg, res.Server, s.ServerCap, title)})
+		case wDownstream:
+			out = append(out, chart{"downstream.svg", downstreamChart(cfg, res)})
 		}
 	}
 	return out

@@ -116,6 +116,8 @@ func runInChild(cs childSpec) (any, error) {
 			return nil, fmt.Errorf("%s has no nonblocking mode: %s", c.Name, nb.Skip)
 		}
 		return workload.Hammering(nb, capacity, s.HammerSubmitters, s.HammerFor), nil
+	case wDownstream:
+		return workload.Downstream(c, capacity, s.DownstreamFor), nil
 	}
 	return nil, fmt.Errorf("unknown workload %q", cs.Job.Workload)
 }

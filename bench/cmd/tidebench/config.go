@@ -25,7 +25,10 @@ const (
 	wHammering = "hammering"
 )
 
-var workloadNames = []string{wTiny, wParallel, wSleepy, wBurst, wLatency, wServer, wIdle, wHammering}
+// wDownstream compares capacities, not libraries: see downstream.go.
+const wDownstream = "downstream"
+
+var workloadNames = []string{wTiny, wParallel, wSleepy, wBurst, wLatency, wServer, wIdle, wHammering, wDownstream}
 
 // errHelp reports that -h was asked for and answered.
 var errHelp = errors.New("help shown")

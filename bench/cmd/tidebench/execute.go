@@ -57,6 +57,8 @@ func runJob(cfg config, res *results, j job) error {
 		return runIn(spec, res.Idle, k)
 	case wHammering:
 		return runIn(spec, res.Hammering, k)
+	case wDownstream:
+		return runIn(spec, res.Downstream, k)
 	}
 	return fmt.Errorf("unknown workload %q", j.Workload)
 }

@@ -46,6 +46,7 @@ func plan(cfg config) []job {
 					round = append(round, job{Workload: w, Contender: c.Name, Cap: capacity, Run: run})
 				}
 			}
+			round = append(round, downstreamJobs(w, run)...)
 			rng.Shuffle(len(round), func(i, j int) { round[i], round[j] = round[j], round[i] })
 			batch = append(batch, round...)
 		}
@@ -80,6 +81,8 @@ func capacities(cfg config, w string) []int {
 		return []int{s.IdleCap}
 	case wHammering:
 		return []int{s.HammerCap}
+	case wDownstream:
+		return nil // its own jobs: downstreamJobs
 	default:
 		return []int{s.LatencyCap}
 	}

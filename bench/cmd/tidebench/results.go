@@ -30,7 +30,8 @@ type results struct {
 	Server   map[string][]latencyRun
 	Idle     map[string][]idleRun
 	// Hammering has only the contenders with a nonblocking mode.
-	Hammering map[string][]hammerRun
+	Hammering  map[string][]hammerRun
+	Downstream map[string][]downstreamRun
 }
 
 // proc is what the parent learns of the child process that ran a job.
@@ -76,13 +77,14 @@ type (
 
 func newResults() *results {
 	return &results{
-		Tiny:      map[string][]costRun{},
-		Parallel:  map[string][]costRun{},
-		Sleepy:    map[string][]sleepyRun{},
-		Burst:     map[string][]burstRun{},
-		Latency:   map[string][]latencyRun{},
-		Server:    map[string][]latencyRun{},
-		Idle:      map[string][]idleRun{},
-		Hammering: map[string][]hammerRun{},
+		Tiny:       map[string][]costRun{},
+		Parallel:   map[string][]costRun{},
+		Sleepy:     map[string][]sleepyRun{},
+		Burst:      map[string][]burstRun{},
+		Latency:    map[string][]latencyRun{},
+		Server:     map[string][]latencyRun{},
+		Idle:       map[string][]idleRun{},
+		Hammering:  map[string][]hammerRun{},
+		Downstream: map[string][]downstreamRun{},
 	}
 }

@@ -208,6 +208,8 @@ func tables(cfg config, res *results) map[string][]report.Table {
 			out[w] = []report.Table{idleTable(cfg, res)}
 		case wHammering:
 			out[w] = []report.Table{hammeringTable(cfg, res)}
+		case wDownstream:
+			out[w] = []report.Table{downstreamTable(cfg, res)}
 		}
 	}
 	return out
