@@ -103,7 +103,8 @@ func (l *load) inBand(from, lo, hi int) bool {
 func TestAdaptiveCapacityFindsTheDownstream(t *testing.T) {
 	const service = 100 * time.Millisecond
 	const perSecond = int(time.Second / service) // tasks a slot serves a second
-	inBubble(t, "against 50 slots, then 20, the capacity settles near the slots", func(t *testing.T) {
+	// Against 50 slots, then 20, the capacity settles near the slots.
+	inBubble(t, "50 then 20 slots", func(t *testing.T) {
 		svc := downstream.New(50, service)
 		p := adaptivePool(t, 1, 1000)
 		l := offer(t, p, svc, 60*time.Second)
@@ -119,7 +120,8 @@ func TestAdaptiveCapacityFindsTheDownstream(t *testing.T) {
 		assert.GreaterOrEqual(t, l.completed, 60*20*perSecond*9/10, "throughput at least 90% of what 20 slots serve")
 	})
 
-	inBubble(t, "when the service time triples for good, the capacity stays with the slots", func(t *testing.T) {
+	// When the service time triples for good, the capacity stays with the slots.
+	inBubble(t, "slower for good", func(t *testing.T) {
 		svc := downstream.New(50, service)
 		p := adaptivePool(t, 1, 1000)
 		offer(t, p, svc, 10*time.Second)
@@ -131,7 +133,8 @@ func TestAdaptiveCapacityFindsTheDownstream(t *testing.T) {
 		assert.GreaterOrEqual(t, l.completed, 60*50*perSecond/3*9/10, "throughput at least 90% of what 50 slots serve")
 	})
 
-	inBubble(t, "when nothing saturates, the capacity grows to its maximum", func(t *testing.T) {
+	// When nothing saturates, the capacity grows to its maximum.
+	inBubble(t, "grows to max", func(t *testing.T) {
 		svc := downstream.New(10_000, service)
 		p := adaptivePool(t, 2, 200)
 		l := offer(t, p, svc, 10*time.Second)
@@ -139,7 +142,8 @@ func TestAdaptiveCapacityFindsTheDownstream(t *testing.T) {
 		assert.Equal(t, service, l.median(0), "no task waited in the downstream")
 	})
 
-	inBubble(t, "when the submitters use little of it, the capacity does not grow", func(t *testing.T) {
+	// When the submitters use little of it, the capacity does not grow.
+	inBubble(t, "underused", func(t *testing.T) {
 		svc := downstream.New(10_000, service)
 		p := adaptivePool(t, 4, 300)
 		for range 1000 { // four tasks at a time
@@ -157,7 +161,8 @@ func TestAdaptiveCapacityFindsTheDownstream(t *testing.T) {
 // TestAdaptiveCapacityComposes covers the option's edges: its bounds, Tune
 // on an adaptive pool, and its goroutines.
 func TestAdaptiveCapacityComposes(t *testing.T) {
-	t.Run("invalid bounds are errors", func(t *testing.T) {
+	// Invalid bounds are errors.
+	t.Run("invalid bounds", func(t *testing.T) {
 		for _, c := range []struct{ lo, hi int }{{0, 5}, {-1, 1}, {5, 4}, {2, 1}} {
 			p, err := tide.New(tide.WithAdaptiveCapacity(c.lo, c.hi))
 			assert.ErrorIs(t, err, tide.ErrInvalidCapacity, "bounds %d..%d", c.lo, c.hi)
@@ -169,7 +174,8 @@ func TestAdaptiveCapacityComposes(t *testing.T) {
 		assert.ErrorIs(t, err, tide.ErrInvalidMinWorkers, "min workers above the lower bound")
 	})
 
-	t.Run("the capacity starts at the lower bound", func(t *testing.T) {
+	// The capacity starts at the lower bound.
+	t.Run("starts at min", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithAdaptiveCapacity(3, 9))
 		assert.Equal(t, 3, p.Cap())
 		fp, err := tide.NewFuncPool(func(int) {}, tide.WithAdaptiveCapacity(1, 1))
@@ -178,7 +184,8 @@ func TestAdaptiveCapacityComposes(t *testing.T) {
 		fp.Pool().Release()
 	})
 
-	inBubble(t, "Tune fixes the capacity and stops the adapting", func(t *testing.T) {
+	// Tune fixes the capacity and stops the adapting.
+	inBubble(t, "tune fixes", func(t *testing.T) {
 		svc := downstream.New(10_000, 10*time.Millisecond)
 		p := adaptivePool(t, 1, 300)
 		offer(t, p, svc, time.Second)
@@ -203,7 +210,8 @@ func TestAdaptiveCapacityComposes(t *testing.T) {
 		assert.Equal(t, 1, tide.AdaptiveSamples(p), "the gate task only, not the leftover")
 	})
 
-	inBubble(t, "an idle adaptive pool keeps no goroutine, a released one leaves none", func(t *testing.T) {
+	// An idle adaptive pool keeps no goroutine, a released one leaves none.
+	inBubble(t, "no goroutine left", func(t *testing.T) {
 		svc := downstream.New(50, 10*time.Millisecond)
 		p, err := tide.New(tide.WithAdaptiveCapacity(1, 100), tide.WithQueueSize(8))
 		require.NoError(t, err)

@@ -12,8 +12,10 @@ import (
 )
 
 func TestFuture(t *testing.T) {
-	inBubble(t, "every waiter, by Done, Wait or WaitContext, gets the result once fn returned, unless its ctx ends first; "+
-		"a ready Future answers even a done ctx; one waiter runs fn, queued behind a busy worker", func(t *testing.T) {
+	// Every waiter, by Done, Wait or WaitContext, gets the result once fn
+	// returned, unless its ctx ends first; a ready Future answers even a
+	// done ctx; one waiter runs fn, queued behind a busy worker.
+	inBubble(t, "waiters", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1))
 		queue, run := newGate(), newGate()
 		p.Go(queue.task())
@@ -62,7 +64,8 @@ func TestFuture(t *testing.T) {
 		assert.Equal(t, tide.Stats{Capacity: 1, Submitted: 2, Completed: 2, Spawned: 1, Retired: 1}, p.Stats())
 	})
 
-	inBubble(t, "a refused Future is ready at once, with the refusal", func(t *testing.T) {
+	// A refused Future is ready at once, with the refusal.
+	inBubble(t, "refused", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
 		gt := newGate()
 		defer gt.open()

@@ -47,7 +47,8 @@ func TestGroupContext(t *testing.T) {
 		})
 	}
 
-	t.Run("Wait (though every task succeeded) or the parent's end cancels the context, live till then", func(t *testing.T) {
+	// Wait (though every task succeeded) or the parent's end cancels the context, live till then.
+	t.Run("cancel at end", func(t *testing.T) {
 		p := pooltest.New(t)
 		parent, cancel := context.WithCancel(context.Background())
 		g, ctx := p.GroupContext(parent)
@@ -62,7 +63,8 @@ func TestGroupContext(t *testing.T) {
 		assert.ErrorIs(t, g.Wait(), context.Canceled)
 	})
 
-	inBubble(t, "Release refuses a Go waiting for room, which runs nothing, as the context's cause", func(t *testing.T) {
+	// Release refuses a Go waiting for room, which runs nothing, as the context's cause.
+	inBubble(t, "release refuses waiting go", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		g, ctx := p.GroupContext(context.Background())
 		g.SetLimit(2)
@@ -95,13 +97,18 @@ func TestGroupSetLimit(t *testing.T) {
 		limits                     []int
 		inFlight, waiting, blocked int // of the five tasks Go submits: Blocked counts a Go waiting for the pool
 	}{
-		{"Go waits for room even on a nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0),
+		// Go waits for room even on a nonblocking pool.
+		{"nonblocking pool", []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(0),
 			tide.WithNonblocking()}, nil, 1, 0, 1},
-		{"a limit of n holds the group to n tasks in flight though the pool has room, and Go waits for one to end",
+		// A limit of n holds the group to n tasks in flight though the pool
+		// has room, and Go waits for one to end.
+		{"limit below pool",
 			[]tide.Option{tide.WithCapacity(10)}, []int{2}, 2, 0, 0},
-		{"the pool's capacity still bounds a group with a higher limit", []tide.Option{tide.WithCapacity(2)},
+		// The pool's capacity still bounds a group with a higher limit.
+		{"pool below limit", []tide.Option{tide.WithCapacity(2)},
 			[]int{10}, 2, 3, 0},
-		{"a negative limit removes the limit", []tide.Option{tide.WithCapacity(10)}, []int{1, -1}, 5, 0, 0},
+		// A negative limit removes the limit.
+		{"negative limit", []tide.Option{tide.WithCapacity(10)}, []int{1, -1}, 5, 0, 0},
 	}
 	for _, c := range bounds {
 		inBubble(t, c.name, func(t *testing.T) {
@@ -141,7 +148,8 @@ func TestGroupSetLimit(t *testing.T) {
 		})
 	}
 
-	t.Run("a limit of 0 fails Go at once; changing a limit while a task is in flight panics", func(t *testing.T) {
+	// A limit of 0 fails Go at once; changing a limit while a task is in flight panics.
+	t.Run("limit misuse", func(t *testing.T) {
 		p := pooltest.New(t)
 		g := p.Group()
 		g.SetLimit(0)
@@ -176,16 +184,19 @@ func TestGroupTryGo(t *testing.T) {
 		laterRun            bool // TryGo starts a task once they have ended
 		zero                bool // the group is a zero Group, on the bubble's goroutines
 	}{
-		{name: "the group is at its limit", limit: 1, groupTask: true, laterRun: true},
-		{name: "a zero Group, inside a bubble, is at its limit", limit: 1, groupTask: true, laterRun: true, zero: true},
-		{name: "the group's limit is 0", limit: 0},
-		{name: "the pool has no room", opts: full, limit: 1, busyPool: true, laterRun: true},
-		{name: "the pool's queue is full, a group task having taken its last slot",
+		{name: "at limit", limit: 1, groupTask: true, laterRun: true},
+		// A zero Group, inside a bubble, is at its limit.
+		{name: "zero group at limit", limit: 1, groupTask: true, laterRun: true, zero: true},
+		{name: "limit 0", limit: 0},
+		{name: "pool full", opts: full, limit: 1, busyPool: true, laterRun: true},
+		// The pool's queue is full, a group task having taken its last slot.
+		{name: "queue full",
 			opts: []tide.Option{tide.WithCapacity(1), tide.WithQueueSize(1)}, limit: -1,
 			busyPool: true, groupTask: true, laterRun: true},
 	}
+	// TryGo returns false, without waiting or an error, in each case.
 	for _, c := range refusals {
-		inBubble(t, "TryGo returns false, without waiting or an error, when "+c.name, func(t *testing.T) {
+		inBubble(t, c.name, func(t *testing.T) {
 			p := pooltest.New(t, c.opts...)
 			g := p.Group()
 			if c.zero {
@@ -216,7 +227,8 @@ func TestGroupTryGo(t *testing.T) {
 // TestPanicCount proves the README's guarantee that every panic is counted
 // once in Stats.Panicked: a plain task's, a group's, a Future's or fn's.
 func TestPanicCount(t *testing.T) {
-	inBubble(t, "plain, group, Future and FuncPool panics each count once, even many at once; a PanicError relayed is none",
+	// Plain, group, Future and FuncPool panics each count once, even many at once; a PanicError relayed is none.
+	inBubble(t, "each kind once",
 		func(t *testing.T) {
 			var handled atomic.Int32
 			var values atomic.Int64

@@ -83,7 +83,8 @@ func fib(p *tide.Pool, n int) (int, error) {
 }
 
 func TestNestedFuturesComplete(t *testing.T) {
-	inBubble(t, "recursive futures, fib(12), complete on a pool of capacity 1", func(t *testing.T) {
+	// Recursive futures, fib(12), complete on a pool of capacity 1.
+	inBubble(t, "fib12 cap1", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1))
 		v, err := tide.SubmitFuture(p, func() (int, error) { return fib(p, 12) }).Wait()
 		require.NoError(t, err)
@@ -96,7 +97,8 @@ func TestNestedFuturesComplete(t *testing.T) {
 }
 
 func TestHelpedPanic(t *testing.T) {
-	inBubble(t, "a panic in a task its waiter ran reaches the inner group's Wait as a PanicError, counted once", func(t *testing.T) {
+	// A panic in a task its waiter ran reaches the inner group's Wait as a PanicError, counted once.
+	inBubble(t, "helped panic", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1))
 		outer := p.Group()
 		outer.Go(func() error {
@@ -119,7 +121,8 @@ func TestHelpedPanic(t *testing.T) {
 }
 
 func TestWaitFigures(t *testing.T) {
-	inBubble(t, "one submitter that waits 5 s for room counts one wait of 5 s", func(t *testing.T) {
+	// One submitter that waits 5 s for room counts one wait of 5 s.
+	inBubble(t, "one wait", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		gt := newGate()
 		require.NoError(t, p.Submit(gt.task()))
@@ -136,7 +139,8 @@ func TestWaitFigures(t *testing.T) {
 		assert.Zero(t, st.Overloaded)
 	})
 
-	inBubble(t, "three refused Submits on a full nonblocking pool count three overloads and no wait", func(t *testing.T) {
+	// Three refused Submits on a full nonblocking pool count three overloads and no wait.
+	inBubble(t, "three refusals", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0), tide.WithNonblocking())
 		gt := newGate()
 		defer gt.open()
@@ -150,7 +154,8 @@ func TestWaitFigures(t *testing.T) {
 		assert.Zero(t, st.WaitDuration)
 	})
 
-	inBubble(t, "a wait abandoned by its context, or refused by Release, counts its time", func(t *testing.T) {
+	// A wait abandoned by its context, or refused by Release, counts its time.
+	inBubble(t, "abandoned or refused", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		gt := newGate()
 		require.NoError(t, p.Submit(gt.task()))
@@ -171,17 +176,20 @@ func TestWaitFigures(t *testing.T) {
 }
 
 func TestContextForms(t *testing.T) {
-	inBubble(t, "tide.GroupContext cancels its context at the first error", func(t *testing.T) {
+	var nilCtx context.Context // a nil context is refused with ErrNilContext
+	// Tide.GroupContext cancels its context at the first error.
+	inBubble(t, "group context", func(t *testing.T) {
 		first := errors.New("first")
 		g, ctx := tide.GroupContext(context.Background())
 		g.Go(func() error { <-ctx.Done(); return ctx.Err() })
 		g.Go(func() error { return first })
 		assert.ErrorIs(t, g.Wait(), first)
 		assert.ErrorIs(t, context.Cause(ctx), first)
-		assert.ErrorIs(t, pooltest.PanicValue(t, func() { tide.GroupContext(nil) }), tide.ErrNilContext) //nolint:staticcheck // the nil ctx is the point
+		assert.ErrorIs(t, pooltest.PanicValue(t, func() { tide.GroupContext(nilCtx) }), tide.ErrNilContext)
 	})
 
-	inBubble(t, "SubmitFutureContext on a full pool gives up with its context, and fn never runs", func(t *testing.T) {
+	// SubmitFutureContext on a full pool gives up with its context, and fn never runs.
+	inBubble(t, "future context", func(t *testing.T) {
 		p := pooltest.New(t, tide.WithCapacity(1), tide.WithQueueSize(0))
 		gt := newGate()
 		require.NoError(t, p.Submit(gt.task()))
@@ -196,7 +204,7 @@ func TestContextForms(t *testing.T) {
 		p.Wait()
 		assert.False(t, ran.Load())
 		assert.Equal(t, uint64(1), p.Stats().Submitted, "only the gated task")
-		_, err = tide.SubmitFutureContext(nil, p, func() (int, error) { return 1, nil }).Wait() //nolint:staticcheck // the nil ctx is the point
+		_, err = tide.SubmitFutureContext(nilCtx, p, func() (int, error) { return 1, nil }).Wait()
 		assert.ErrorIs(t, err, tide.ErrNilContext)
 	})
 }
