@@ -28,16 +28,18 @@ type limiter struct {
 	// Guarded by mu; valid once hasBase.
 	base    time.Duration
 	hasBase bool
-	// changed is when the capacity last changed: a task started before it ran
-	// under the old capacity and is not sampled. Guarded by mu.
+	// changed is when the capacity last changed, or, after a cut, when the
+	// tasks that ran under the old capacity have left the downstream: a task
+	// started before it ran under the old capacity, or queued behind its
+	// tasks, and is not sampled. Guarded by mu.
 	changed time.Time
 	win     window // guarded by mu
 	// ramp is how many windows in a row saw next to no task wait: the
 	// capacity grows by 2^ramp. Guarded by mu.
 	ramp int
-	// over is 1 when the last window saw too many tasks wait and did not
-	// cut. Guarded by mu.
-	over int
+	// over is the average run time of the last window when it saw too many
+	// tasks wait and did not cut; zero otherwise. Guarded by mu.
+	over time.Duration
 	// cut is the window that made the last decision, when that decision cut
 	// the capacity; zero otherwise. Guarded by mu.
 	cut struct {
@@ -120,13 +122,20 @@ func (l *limiter) observe(e capacitySetter, start, end time.Time) {
 		return
 	}
 	next := l.decide(end)
-	l.win = window{}
 	if int(next) != int(l.limit) {
 		l.changed = end
+		if next < l.limit {
+			// The tasks in flight at the cut still hold the downstream's
+			// queue for about one run time: a task started before they
+			// leave waits behind them, and would make the window that
+			// judges the cut see the old capacity's run times.
+			l.changed = end.Add(l.win.sum / time.Duration(l.win.n))
+		}
 		_ = e.setCapacity(int(next)) // ErrPoolClosed after Release: nothing to adapt
 	} else {
 		l.cut.limit = 0
 	}
+	l.win = window{}
 	l.limit = next
 }
 
@@ -162,13 +171,17 @@ func (l *limiter) decide(end time.Time) float64 {
 	if elapsed := end.Sub(w.from); elapsed > 0 {
 		busy = float64(w.sum)/float64(elapsed) >= limit/2
 	}
-	next, ramp, over := limit, 0, 0
+	// The window before saw too many wait too, at about the same run time.
+	agrees := l.over > 0 && avg <= l.over+l.over/4 && l.over <= avg+avg/4
+	next, ramp, over := limit, 0, time.Duration(0)
 	switch {
-	case queued > beta && l.over == 0:
+	case queued > beta && !agrees:
 		// Too many wait, but one window (a pause of the process, a hiccup
-		// of the downstream) is not enough to cut: wait for the next to
-		// agree.
-		over = 1
+		// of the downstream, a change of the downstream still under way)
+		// is not enough to cut: wait for the next to agree. A cut judged
+		// on a window that straddled a change would misjudge what the
+		// cut did (above), and take fewer slots for a slower service.
+		over = avg
 	case queued > beta:
 		// Back to the Little's-law estimate of what the downstream serves
 		// at once, plus alpha, cutting at most half in one window.
