@@ -28,6 +28,12 @@ type engine[T any] struct {
 	waking    atomic.Int32  // workers woken with a task that have not yet started; written under mu, decremented by started
 	maxWaking int32         // most workers woken at once: GOMAXPROCS when the pool was made
 	pendingN  atomic.Int32  // len(pending), for started's lock-free check; written under mu
+	// refusing mirrors, at every unlock, whether a submission that may not
+	// wait would be refused now (invariant 10 of doc/scheduler.md): written
+	// only under mu, read without it by such a submission, so that a pool
+	// hammered by refused submitters leaves mu to its workers.
+	refusing   atomic.Bool
+	overloaded atomic.Uint64 // submissions refused with ErrPoolOverload
 
 	mu       sync.Mutex
 	capacity int                  // guarded by mu; math.MaxInt when unlimited
@@ -55,7 +61,7 @@ type engine[T any] struct {
 // counters are the cumulative counts reported by Stats.
 type counters struct {
 	submitted, completed, panicked, spawned, retired uint64
-	waitCount, overloaded                            uint64
+	waitCount                                        uint64
 	waitDuration                                     time.Duration
 }
 
@@ -138,6 +144,11 @@ func (e *engine[T]) idleLocked() bool {
 // checkDrainedLocked wakes Wait once the pool is idle. Caller holds e.mu.
 func (e *engine[T]) checkDrainedLocked() {
 	if e.drained != nil && e.idleLocked() {
+		// A Wait released here returns before this critical section ends,
+		// and may then TryGo: let it take the lock and see the room this
+		// section makes (a worker parking) instead of a refusing flag from
+		// before. False is always a safe value (invariant 10).
+		e.refusing.Store(false)
 		close(e.drained)
 		e.drained = nil
 	}
@@ -208,7 +219,7 @@ func (e *engine[T]) stats() Stats {
 
 		WaitCount:    e.counts.waitCount,
 		WaitDuration: e.counts.waitDuration,
-		Overloaded:   e.counts.overloaded,
+		Overloaded:   e.overloaded.Load(),
 	}
 }
 
@@ -226,6 +237,14 @@ func (e *engine[T]) schedState() (waking, pending int) {
 	e.mu.Lock()
 	defer e.unlock()
 	return int(e.waking.Load()), e.pending.Len()
+}
+
+// refusingHolds reports whether invariant 10 holds: refusing mirrors
+// whether a submission that may not wait would be refused, for the tests.
+func (e *engine[T]) refusingHolds() bool {
+	e.mu.Lock()
+	defer e.unlock()
+	return e.refusing.Load() == e.refusingLocked()
 }
 
 // limiter returns the pool's adaptive limiter, nil if it has none.

@@ -7,6 +7,12 @@ func SchedState(p *Pool) (waking, pending int) {
 	return p.s.(interface{ schedState() (int, int) }).schedState()
 }
 
+// RefusingHolds reports whether p's refusing flag mirrors its room
+// (invariant 10 of doc/scheduler.md), for FuzzPool.
+func RefusingHolds(p *Pool) bool {
+	return p.s.(interface{ refusingHolds() bool }).refusingHolds()
+}
+
 // AdaptiveSamples reports how many run times p's limiter has taken into the
 // window now open (doc/adaptive.md), for the test that a leftover's no-op is
 // not one of them.

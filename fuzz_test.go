@@ -498,6 +498,7 @@ func (h *fuzzHarness) check(where string) {
 	waking, pending := tide.SchedState(h.p)
 	require.Zero(t, waking, "%s: invariant 9, a worker still starting or searching", where)
 	require.Zero(t, pending, "%s: invariant 9, a hand still pending", where)
+	require.True(t, tide.RefusingHolds(h.p), "%s: invariant 10, refusing does not mirror the room", where)
 	if h.raced {
 		h.resync(st, where)
 	}

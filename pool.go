@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 )
 
@@ -311,6 +312,9 @@ func (e *engine[T]) mayWait(m waitMode) bool {
 // released, or it returns ErrPoolOverload. A new submitter never overtakes
 // one already waiting.
 func (e *engine[T]) submit(ctx context.Context, it item[T], mode waitMode) error {
+	if e.refusing.Load() && !e.mayWait(mode) {
+		return e.refuse()
+	}
 	e.mu.Lock()
 	if e.closed {
 		e.unlock()
@@ -322,15 +326,40 @@ func (e *engine[T]) submit(ctx context.Context, it item[T], mode waitMode) error
 		return nil
 	}
 	if !e.mayWait(mode) {
-		e.counts.overloaded++
 		e.unlock()
-		return ErrPoolOverload
+		return e.refuse()
 	}
 	w := &waiter[T]{it: it, done: make(chan error, 1), since: e.cfg.clock.Now()}
 	e.counts.waitCount++
 	w.elem = e.waiters.PushBack(w)
 	e.unlock()
 	return e.await(ctx, w)
+}
+
+// refuse counts a submission refused for want of room and returns
+// ErrPoolOverload. If a worker has been woken with a task and has not yet
+// started, the refused submitter yields its processor first: a submitter
+// that loops on refusals would otherwise keep that worker, and so the room
+// it would make, from running (doc/scheduler.md, "Refusing without the
+// lock").
+func (e *engine[T]) refuse() error {
+	e.overloaded.Add(1)
+	if e.waking.Load() > 0 {
+		runtime.Gosched()
+	}
+	return ErrPoolOverload
+}
+
+// refusingLocked reports whether a submission that may not wait would be
+// refused now: the pool is open, and a submitter is already waiting or
+// there is no room. Caller holds e.mu.
+func (e *engine[T]) refusingLocked() bool {
+	return !e.closed && (e.waiters.Len() > 0 || !e.roomLocked())
+}
+
+// roomLocked reports whether placeLocked would find room. Caller holds e.mu.
+func (e *engine[T]) roomLocked() bool {
+	return e.idle.len() > 0 || e.workers < e.capacity || e.queue.Len() < e.cfg.queueSize
 }
 
 // placeLocked finds room for it, in the order users can observe: an idle

@@ -117,6 +117,9 @@ func (e *engine[T]) launchLocked(w *worker[T]) {
 func (e *engine[T]) unlock() {
 	w := e.launch
 	e.launch = nil
+	if r := e.refusingLocked(); r != e.refusing.Load() {
+		e.refusing.Store(r)
+	}
 	e.mu.Unlock()
 	for w != nil {
 		next := w.launchNext
