@@ -1,6 +1,7 @@
 // Package pooltest holds the test fixtures that tests in more than one
-// package share (the library's, internal/e2e's, contrib/tideprom's,
-// contrib/tideotel's): pools that clean up after the test, a pool held in a
+// package share (the library's and those of the nested test module
+// internal/e2e; the contrib modules depend on nothing internal to tide and
+// carry their own): pools that clean up after the test, a pool held in a
 // known state, and the error a call panics with. It is internal to
 // github.com/tidego/tide and imported only by tests.
 package pooltest
