@@ -122,7 +122,9 @@ func gatedWork(started chan<- struct{}, gate <-chan struct{}) func(ctx context.C
 }
 
 func TestService(t *testing.T) {
-	t.Run("thousands of concurrent requests each get 200 or 503, and every accepted one gets its 200", func(t *testing.T) {
+	// flood: thousands of concurrent requests each get 200 or 503, and every
+	// accepted one gets its 200.
+	t.Run("flood", func(t *testing.T) {
 		const requests, clients = 3000, 64
 		s := start(t, config{workers: 8, queue: 16, work: simulatedWork(time.Millisecond)})
 
@@ -178,7 +180,8 @@ func TestService(t *testing.T) {
 		assert.Zero(t, tl.Abandoned)
 	})
 
-	t.Run("a full pool and queue answer 503 with Retry-After at once", func(t *testing.T) {
+	// full: a full pool and queue answer 503 with Retry-After at once.
+	t.Run("full", func(t *testing.T) {
 		started, gate := make(chan struct{}), make(chan struct{})
 		s := start(t, config{workers: 2, queue: 0, retryAfter: 3 * time.Second, work: gatedWork(started, gate)})
 
@@ -208,7 +211,9 @@ func TestService(t *testing.T) {
 		assert.Equal(t, tally{Accepted: 2, Served: 2}, tl)
 	})
 
-	t.Run("shutdown closes the listener but lets every accepted request finish with 200", func(t *testing.T) {
+	// drain: shutdown closes the listener but lets every accepted request finish
+	// with 200.
+	t.Run("drain", func(t *testing.T) {
 		const inFlight = 6
 		started, gate := make(chan struct{}), make(chan struct{})
 		s := start(t, config{workers: inFlight, queue: 0, work: gatedWork(started, gate)})
@@ -250,7 +255,9 @@ func TestService(t *testing.T) {
 		assert.Equal(t, tally{Accepted: inFlight, Served: inFlight}, tl)
 	})
 
-	t.Run("a client that gives up stops its work, and the service counts it abandoned", func(t *testing.T) {
+	// abandoned: a client that gives up stops its work, and the service counts
+	// it abandoned.
+	t.Run("abandoned", func(t *testing.T) {
 		started := make(chan struct{}, 1)
 		never := make(chan struct{})
 		s := start(t, config{workers: 1, queue: 0, work: gatedWork(started, never)})
@@ -398,7 +405,9 @@ func (l *logWatch) waitEnd() {
 }
 
 func TestProgram(t *testing.T) {
-	t.Run("on SIGTERM the program answers every accepted request with 200, then exits cleanly", func(t *testing.T) {
+	// sigterm: on SIGTERM the program answers every accepted request with 200,
+	// then exits cleanly.
+	t.Run("sigterm", func(t *testing.T) {
 		const inFlight = 4
 		p := startProgram(t, "-addr 127.0.0.1:0 -workers 4 -queue 0 -work 2s")
 		answers := make(chan int, inFlight)
@@ -425,7 +434,9 @@ func TestProgram(t *testing.T) {
 		assert.Contains(t, p.log.String(), "accepted 4, served 4, overloaded (503) 0")
 	})
 
-	t.Run("a second SIGTERM during the shutdown ends the program at once", func(t *testing.T) {
+	// second signal: a second SIGTERM during the shutdown ends the program at
+	// once.
+	t.Run("second signal", func(t *testing.T) {
 		// The one request runs for an hour and the shutdown may take an hour:
 		// only the second signal can end the program before then.
 		p := startProgram(t, "-addr 127.0.0.1:0 -workers 1 -queue 0 -work 1h -shutdown-timeout 1h")

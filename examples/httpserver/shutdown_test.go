@@ -54,28 +54,37 @@ type pipeAddr struct{}
 func (pipeAddr) Network() string { return "pipe" }
 func (pipeAddr) String() string  { return "pipe" }
 
+// serveOne runs serve with cfg on a pipe listener and sends it one request
+// for /work. It returns the client's connection, the cancel that stands for
+// SIGTERM, and where serve's result arrives.
+func serveOne(t *testing.T, cfg config) (net.Conn, context.CancelFunc, <-chan result) {
+	t.Helper()
+	ln := newPipeListener()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan result, 1)
+	go func() {
+		tl, err := serve(ctx, cfg, ln)
+		done <- result{tl, err}
+	}()
+	conn := ln.dial()
+	t.Cleanup(func() { conn.Close() })
+	_, err := io.WriteString(conn, "GET /work HTTP/1.1\r\nHost: pipe\r\n\r\n")
+	require.NoError(t, err)
+	return conn, cancel, done
+}
+
 func TestShutdownDeadline(t *testing.T) {
-	// The service gets 30 s to shut down and a request that will not finish
-	// in time. The server's Shutdown waits for it until the deadline; the
-	// pool's Shutdown then has no time left and returns at once. With a
-	// deadline per step, the pool would wait another 30 s.
-	t.Run("a request stuck past the deadline ends the whole shutdown at that one deadline", func(t *testing.T) {
+	// stuck: the service gets 30 s to shut down and a request that will not
+	// finish in time. The server's Shutdown waits for it until the deadline;
+	// the pool's Shutdown then has no time left and returns at once: the
+	// whole shutdown ends at that one deadline. With a deadline per step,
+	// the pool would wait another 30 s.
+	t.Run("stuck", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			const timeout = 30 * time.Second
 			started, gate := make(chan struct{}), make(chan struct{})
 			cfg := config{workers: 1, retryAfter: time.Second, shutdownTimeout: timeout, work: gatedWork(started, gate)}
-			ln := newPipeListener()
-			ctx, cancel := context.WithCancel(t.Context())
-			done := make(chan result, 1)
-			go func() {
-				tl, err := serve(ctx, cfg, ln)
-				done <- result{tl, err}
-			}()
-
-			conn := ln.dial()
-			defer conn.Close()
-			_, err := io.WriteString(conn, "GET /work HTTP/1.1\r\nHost: pipe\r\n\r\n")
-			require.NoError(t, err)
+			_, cancel, done := serveOne(t, cfg)
 			<-started
 
 			begun := time.Now()
@@ -91,22 +100,13 @@ func TestShutdownDeadline(t *testing.T) {
 		})
 	})
 
-	t.Run("a shutdown within the deadline returns no error and waits for the request", func(t *testing.T) {
+	// in time: a shutdown within the deadline returns no error and waits for
+	// the request.
+	t.Run("in time", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			const timeout, work = 30 * time.Second, 20 * time.Second
 			cfg := config{workers: 1, retryAfter: time.Second, shutdownTimeout: timeout, work: simulatedWork(work)}
-			ln := newPipeListener()
-			ctx, cancel := context.WithCancel(t.Context())
-			done := make(chan result, 1)
-			go func() {
-				tl, err := serve(ctx, cfg, ln)
-				done <- result{tl, err}
-			}()
-
-			conn := ln.dial()
-			defer conn.Close()
-			_, err := io.WriteString(conn, "GET /work HTTP/1.1\r\nHost: pipe\r\n\r\n")
-			require.NoError(t, err)
+			conn, cancel, done := serveOne(t, cfg)
 			synctest.Wait() // the request's work has begun
 
 			begun := time.Now()

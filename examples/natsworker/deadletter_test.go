@@ -18,7 +18,9 @@ func TestDeadLetter(t *testing.T) {
 	// 100 jobs on one worker: every 25th is poison (fails on each delivery),
 	// every other 10th fails its first delivery only. The consumer delivers a
 	// job at most 3 times.
-	t.Run("a poison job ends in the dead-letter stream after max-deliver tries, and every other job is done", func(t *testing.T) {
+	// poison: a poison job ends in the dead-letter stream after max-deliver
+	// tries, and every other job is done.
+	t.Run("poison", func(t *testing.T) {
 		const jobs, maxDeliver, poisonEvery, failEvery = 100, 3, 25, 10
 		cfg := config{name: "w", workers: 4, fetch: 8, rounds: 1, ackWait: 30 * time.Second, maxDeliver: maxDeliver,
 			nakDelay: 10 * time.Millisecond, failEvery: failEvery, poisonEvery: poisonEvery, record: true, exitWhenEmpty: true}
@@ -81,7 +83,9 @@ func TestDeadLetter(t *testing.T) {
 	// A job whose last delivery goes unanswered (here naked, as a worker's
 	// death leaves it once AckWait passes) is beyond the worker's reach; the
 	// server's advisory about it lands in the dead-letter stream.
-	t.Run("a job whose last delivery gets no answer is announced in the dead-letter stream by the server", func(t *testing.T) {
+	// unanswered: a job whose last delivery gets no answer is announced in the
+	// dead-letter stream by the server.
+	t.Run("unanswered", func(t *testing.T) {
 		const maxDeliver = 2
 		c := newCluster(t, config{ackWait: 30 * time.Second, maxDeliver: maxDeliver})
 		require.NoError(t, publishJobs(t.Context(), c.js, "adv", 1))

@@ -195,7 +195,9 @@ func (c *cluster) readStream(t *testing.T, name string) []jetstream.Msg {
 }
 
 func TestScaleOut(t *testing.T) {
-	t.Run("with one of three worker processes killed mid-stream, every job is processed at least once and acked exactly once", func(t *testing.T) {
+	// killed worker: with one of three worker processes killed mid-stream, every
+	// job is processed at least once and acked exactly once.
+	t.Run("killed worker", func(t *testing.T) {
 		const jobs = 20000
 		cfg := config{ackWait: 5 * time.Second, maxDeliver: 5, record: true}
 		c := newCluster(t, cfg)

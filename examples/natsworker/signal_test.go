@@ -14,7 +14,9 @@ import (
 func TestSignals(t *testing.T) {
 	// TestScaleOut and TestThroughput stop their workers with one SIGTERM
 	// and require a clean exit.
-	t.Run("a second SIGTERM while the worker finishes its jobs ends it at once", func(t *testing.T) {
+	// second signal: a second SIGTERM while the worker finishes its jobs ends it
+	// at once.
+	t.Run("second signal", func(t *testing.T) {
 		// The one job takes an hour, and so may the shutdown: only the second
 		// signal can end the worker before then.
 		c := newCluster(t, config{ackWait: time.Hour, maxDeliver: 5})
