@@ -167,7 +167,10 @@ func (f *Future[T]) help() bool {
 	}
 	s := f.p.s
 	s.helpStart()
-	go f.call(s.helpEnd) // the caller waits on f.done, or gives up with its ctx
+	go func() { // the caller waits on f.done, or gives up with its ctx
+		defer s.goroutineDone()
+		f.call(s.helpEnd)
+	}()
 	return true
 }
 

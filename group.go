@@ -297,7 +297,7 @@ func (g *Group) helpOne() bool {
 			s.helpEnd(panicked)
 			g.end(err, true)
 		})
-	})
+	}, s.goroutineDone)
 	return true
 }
 

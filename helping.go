@@ -10,9 +10,13 @@ package tide
 
 // helpStart counts a task that its waiter claimed and is about to run: it
 // moves from queued (or handed) to running, on the waiter; its item, still
-// held by the pool, is a leftover.
+// held by the pool, is a leftover. The goroutine the waiter lends to the task
+// counts among the pool's, so that ReleaseTimeout and Shutdown wait for it;
+// it calls goroutineDone as its last step. (The pool cannot have exited yet:
+// the leftover's item keeps a worker, or a worker on its way, alive.)
 func (e *engine[T]) helpStart() {
 	e.mu.Lock()
+	e.goroutineStartLocked()
 	e.helping++
 	e.leftovers++
 	e.unlock()
@@ -57,13 +61,14 @@ func (e *engine[T]) selfFinish(panicked bool) {
 }
 
 // lend runs task on a new goroutine and waits until it has ended: returned,
-// panicked or called runtime.Goexit. A waiter that helps runs its task this
+// panicked or called runtime.Goexit. The goroutine's last step is gone. A waiter that helps runs its task this
 // way, so that a Goexit in the task ends the task's goroutine, as it would
 // on a worker, and not the waiter; the waiter is blocked meanwhile, so the
 // tasks running at once are no more than if it ran the task itself.
-func lend(task func()) {
+func lend(task, gone func()) {
 	done := make(chan struct{})
 	go func() {
+		defer gone()
 		defer close(done)
 		task()
 	}()

@@ -51,6 +51,7 @@ type scheduler interface {
 	notePanic()
 	helpStart()
 	helpEnd(panicked bool)
+	goroutineDone()
 	leftoverReached()
 	selfFinish(panicked bool)
 	isClosed() bool
@@ -217,7 +218,8 @@ func (p *Pool) Tune(n int) error {
 func (p *Pool) Release() { p.sched("Release").release() }
 
 // ReleaseTimeout calls Release, then waits until every goroutine of the pool
-// (workers and reaper) has run its last statement, which happens after the
+// (workers, reaper, and the goroutines that waiters lend to the tasks they
+// help) has run its last statement, which happens after the
 // accepted tasks have run. The runtime may list such a goroutine a moment
 // longer while it unwinds; goleak's checks, which retry, pass. It returns
 // ErrTimeout if d passes first; d is measured on the real clock, whatever
@@ -230,7 +232,7 @@ func (p *Pool) ReleaseTimeout(d time.Duration) error {
 }
 
 // Shutdown calls Release, then waits until every goroutine of the pool
-// (workers and reaper) has run its last statement, which happens after the
+// (workers, reaper, and the goroutines lent to helped tasks) has run its last statement, which happens after the
 // accepted tasks have run, or until ctx is done, returning ctx.Err(). It is
 // ReleaseTimeout in the manner of [net/http.Server.Shutdown]: when it returns
 // nil, no goroutine of the pool is left. A ctx done before Shutdown is called
