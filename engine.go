@@ -104,7 +104,7 @@ func (e *engine[T]) refillLocked() {
 // handQueuedLocked hands queued tasks, oldest first, to parked workers or,
 // below capacity, to new ones, while there are both. Caller holds e.mu.
 func (e *engine[T]) handQueuedLocked() {
-	for e.queue.Len() > 0 && (e.idle.len() > 0 || e.workers < e.capacity) {
+	for e.queue.Len() > 0 && e.workerFreeLocked() {
 		it, _ := e.queue.Pop()
 		e.handLocked(it)
 	}

@@ -61,10 +61,11 @@ func (e *engine[T]) selfFinish(panicked bool) {
 }
 
 // lend runs task on a new goroutine and waits until it has ended: returned,
-// panicked or called runtime.Goexit. The goroutine's last step is gone. A waiter that helps runs its task this
-// way, so that a Goexit in the task ends the task's goroutine, as it would
-// on a worker, and not the waiter; the waiter is blocked meanwhile, so the
-// tasks running at once are no more than if it ran the task itself.
+// panicked or called runtime.Goexit; the goroutine's last step is gone. A
+// waiter that helps runs its task this way, so that a Goexit in the task
+// ends the task's goroutine, as it would on a worker, and not the waiter;
+// the waiter is blocked meanwhile, so the tasks running at once are no more
+// than if it ran the task itself.
 func lend(task, gone func()) {
 	done := make(chan struct{})
 	go func() {

@@ -219,8 +219,8 @@ func (p *Pool) Release() { p.sched("Release").release() }
 
 // ReleaseTimeout calls Release, then waits until every goroutine of the pool
 // (workers, reaper, and the goroutines that waiters lend to the tasks they
-// help) has run its last statement, which happens after the
-// accepted tasks have run. The runtime may list such a goroutine a moment
+// help) has run its last statement, which happens after the accepted tasks
+// have run. The runtime may list such a goroutine a moment
 // longer while it unwinds; goleak's checks, which retry, pass. It returns
 // ErrTimeout if d passes first; d is measured on the real clock, whatever
 // WithClock set.
@@ -232,12 +232,13 @@ func (p *Pool) ReleaseTimeout(d time.Duration) error {
 }
 
 // Shutdown calls Release, then waits until every goroutine of the pool
-// (workers, reaper, and the goroutines lent to helped tasks) has run its last statement, which happens after the
-// accepted tasks have run, or until ctx is done, returning ctx.Err(). It is
-// ReleaseTimeout in the manner of [net/http.Server.Shutdown]: when it returns
-// nil, no goroutine of the pool is left. A ctx done before Shutdown is called
-// still releases the pool. A nil ctx is refused with an error matching
-// [ErrNilContext], and the pool is left as it was.
+// (workers, reaper, and the goroutines lent to helped tasks) has run its
+// last statement, which happens after the accepted tasks have run, or until
+// ctx is done, returning ctx.Err(). It is ReleaseTimeout in the manner of
+// [net/http.Server.Shutdown]: when it returns nil, no goroutine of the pool
+// is left. A ctx done before Shutdown is called still releases the pool. A
+// nil ctx is refused with an error matching [ErrNilContext], and the pool is
+// left as it was.
 func (p *Pool) Shutdown(ctx context.Context) error {
 	if p.unmade() {
 		return opErr("Shutdown", ErrNilPool)
@@ -361,7 +362,13 @@ func (e *engine[T]) refusingLocked() bool {
 
 // roomLocked reports whether placeLocked would find room. Caller holds e.mu.
 func (e *engine[T]) roomLocked() bool {
-	return e.idle.len() > 0 || e.workers < e.capacity || e.queue.Len() < e.cfg.queueSize
+	return e.workerFreeLocked() || e.queue.Len() < e.cfg.queueSize
+}
+
+// workerFreeLocked reports whether a task can go to a worker at once: an
+// idle one, or a new one below capacity. Caller holds e.mu.
+func (e *engine[T]) workerFreeLocked() bool {
+	return e.idle.len() > 0 || e.workers < e.capacity
 }
 
 // placeLocked finds room for it, in the order users can observe: an idle
@@ -374,7 +381,7 @@ func (e *engine[T]) roomLocked() bool {
 // task handed here is never younger than a queued one.
 func (e *engine[T]) placeLocked(it item[T]) bool {
 	switch {
-	case e.idle.len() > 0 || e.workers < e.capacity:
+	case e.workerFreeLocked():
 		e.handLocked(it)
 	case e.queue.Len() < e.cfg.queueSize:
 		e.queue.Push(it)
