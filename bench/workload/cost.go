@@ -13,6 +13,7 @@ type Cost struct {
 	CPUPerTask    float64 // ns of CPU time, user and system, every thread's
 	BytesPerTask  float64
 	AllocsPerTask float64
+	Serial        bool `json:",omitempty"` // tiny only: no task started before the last submission returned
 }
 
 // measure runs op, which handles tasks tasks, after a collection, and

@@ -57,6 +57,35 @@ func TestMeasureTinyReportsPerTaskCosts(t *testing.T) {
 	assert.GreaterOrEqual(t, cost.AllocsPerTask, 0.0)
 }
 
+// A pool that runs each task as it is submitted is never serial; one that
+// holds every task until Wait always is.
+func TestMeasureTinyTellsSerialFromParallel(t *testing.T) {
+	task := func() {}
+	inline := contender.Contender{Name: "inline", Start: func(int) contender.Runner { return &inlineRunner{} }}
+	deferred := contender.Contender{Name: "deferred", Start: func(int) contender.Runner { return &deferredRunner{} }}
+	assert.False(t, workload.MeasureTiny(inline, 4, 100, task).Serial, "tasks run inside Submit")
+	assert.True(t, workload.MeasureTiny(deferred, 4, 100, task).Serial, "tasks run in Wait")
+}
+
+// inlineRunner runs each task inside Submit.
+type inlineRunner struct{}
+
+func (*inlineRunner) Submit(task func()) { task() }
+func (*inlineRunner) Wait()              {}
+func (*inlineRunner) Close()             {}
+
+// deferredRunner keeps the tasks until Wait, then runs them.
+type deferredRunner struct{ held []func() }
+
+func (d *deferredRunner) Submit(task func()) { d.held = append(d.held, task) }
+func (d *deferredRunner) Wait() {
+	for _, f := range d.held {
+		f()
+	}
+	d.held = nil
+}
+func (*deferredRunner) Close() {}
+
 func TestCalibrateFindsAPositiveRoundCount(t *testing.T) {
 	rounds := workload.Calibrate(workload.TinyWork)
 	assert.Positive(t, rounds)

@@ -57,15 +57,33 @@ func tinyTable(cfg config, res *results) report.Table {
 	s := cfg.sizes
 	t := report.Table{
 		Title:  fmt.Sprintf("tiny: %s tasks of ~%v CPU work per op (%s)", count(s.TinyTasks), workload.TinyWork, medianOf(cfg.runs[wTiny])),
-		Header: []string{"contender", "cap", "ns/task", "min–max", "× raw", "CPU µs/task", "× raw", "B/task", "allocs/task"},
+		Header: []string{"contender", "cap", "ns/task", "min–max", "× raw", "CPU µs/task", "× raw", "B/task", "allocs/task", "serial ops"},
 		Notes: []string{fmt.Sprintf("One op submits %s copies of the task and waits for them, on a pool warmed by one such op. "+
 			"The task is %d xorshift rounds, %v when run serially. B and allocs are the heap's, submitter and pool together.",
-			count(s.TinyTasks), res.Rounds, res.TaskCost), cpuNote},
+			count(s.TinyTasks), res.Rounds, res.TaskCost), cpuNote,
+			"Serial ops: of the measured ops, those in which no task started before the last submission returned " +
+				"(the submitter ran alone, then the workers did). They cost far less per task than ops in which the " +
+				"submitter and the workers share the processors, so a median moves with how many there were."},
 	}
 	for _, capacity := range s.TinyCaps {
-		t.Rows = append(t.Rows, costRows(cfg, res.Tiny, capacity, true)...)
+		rows := costRows(cfg, res.Tiny, capacity, true)
+		for i, c := range cfg.contenders {
+			rows[i] = append(rows[i], serialOps(res.Tiny[key(c.Name, capacity)]))
+		}
+		t.Rows = append(t.Rows, rows...)
 	}
 	return t
+}
+
+// serialOps counts the runs whose measured op ran serially, as "k of n".
+func serialOps(runs []costRun) string {
+	k := 0
+	for _, r := range runs {
+		if r.Serial {
+			k++
+		}
+	}
+	return fmt.Sprintf("%d of %d", k, len(runs))
 }
 
 func parallelTable(cfg config, res *results) report.Table {
