@@ -9,10 +9,15 @@ import (
 // Tiny is one op of the tiny workload: it submits task tasks times to r and
 // waits for all of them.
 func Tiny(r contender.Runner, tasks int, task func()) {
+	submitAll(r, tasks, task)
+	r.Wait()
+}
+
+// submitAll submits task tasks times to r.
+func submitAll(r contender.Runner, tasks int, task func()) {
 	for range tasks {
 		r.Submit(task)
 	}
-	r.Wait()
 }
 
 // MeasureTiny starts c at capacity, warms it up with one op of Tiny, then
@@ -39,9 +44,7 @@ func MeasureTiny(c contender.Contender, capacity, tasks int, task func()) Cost {
 	}
 	cost := measure(tasks, func() {
 		submitting.Store(true)
-		for range tasks {
-			r.Submit(watched)
-		}
+		submitAll(r, tasks, watched)
 		submitting.Store(false)
 		r.Wait()
 	})

@@ -66,7 +66,7 @@ func tinyTable(cfg config, res *results) report.Table {
 				"submitter and the workers share the processors, so a median moves with how many there were."},
 	}
 	for _, capacity := range s.TinyCaps {
-		rows := costRows(cfg, res.Tiny, capacity, true)
+		rows := costRows(cfg, res.Tiny, capacity, true) // one row per contender, in cfg.contenders' order
 		for i, c := range cfg.contenders {
 			rows[i] = append(rows[i], serialOps(res.Tiny[key(c.Name, capacity)]))
 		}
